@@ -1,0 +1,285 @@
+// `longtail`: the headless main job. Imports into a case, hunts, prints and writes
+// reports. Exit codes: 0 ok, 1 bad usage, 2 input errors (reports still written).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { openCase, CaseError, type Db } from './store/case-db.js';
+import { importFiles, type FileImportResult, type ImportProgress } from './ingest/import-files.js';
+import { runHunt } from './hunt/run-hunt.js';
+import { huntParams, isPresetName } from './hunt/presets.js';
+import { parseWindow } from './hunt/window.js';
+import { parseAllowlist } from './hunt/allowlist-file.js';
+import { reportToCsv } from './report/csv-report.js';
+import { reportToJson } from './report/json-report.js';
+import { formatHuntTable, formatImportLine } from './cli/table.js';
+import { parseArgs, intOption, stringOption, UsageError, type Parsed } from './cli/args.js';
+import { MEASURES, type HuntParams, type HuntReport, type Measure } from './model/hunt.js';
+import { LONGTAIL_VERSION } from './version.js';
+
+const USAGE = `Longtail ${LONGTAIL_VERSION}: rare service execution hunting over Windows triage data
+
+Usage:
+  longtail import CASE FILES|DIRS...     import into a case file (created if missing)
+  longtail hunt CASE [options]           hunt over a case
+  longtail hunt FILES|DIRS... [options]  import into a temporary case, hunt, write reports
+  longtail log CASE                      the import log: every input and what became of its records
+
+Hunt options:
+  --preset elastic-binary|elastic-path|defender-host|any   (default any)
+  --measures binary,path,host   combine measures (default: the preset's)
+  --match any|all               rare by any chosen measure (default) or by all of them
+  --window 30d|7d|all|FROM..TO  (default: the preset's; FROM/TO are dates or ISO times, inclusive)
+  --max-hosts N                 unique binary/path: rare on at most N hosts (default 1)
+  --max-launches N              rare per host: fewer than N child launches (default 6)
+  --allow-signed                keep binaries with a trusted signature in the unique-binary measure
+  --allowlist FILE              use this allowlist (JSON or CSV) instead of the case's
+  --format table|csv|json       what to print (default table)
+  --out FILE                    write the report (csv or json, by --format or the file extension)
+`;
+
+interface Io {
+  out: (s: string) => void;
+  err: (s: string) => void;
+  isTty: boolean;
+}
+
+const HUNT_OPTIONS = {
+  preset: { value: true }, measures: { value: true }, match: { value: true }, window: { value: true },
+  'max-hosts': { value: true }, 'max-launches': { value: true }, 'allow-signed': { value: false },
+  allowlist: { value: true }, format: { value: true }, out: { value: true },
+} as const;
+
+function progressPrinter(io: Io): (p: ImportProgress) => void {
+  let last = 0;
+  const started = Date.now();
+  return (p) => {
+    const now = Date.now();
+    if (p.phase !== 'done' && now - last < (io.isTty ? 200 : 5000)) return;
+    if (now - started < 1000 && p.phase !== 'done') return;
+    last = now;
+    const pct = p.bytesTotal > 0 ? Math.min(100, Math.floor((p.bytesDone / p.bytesTotal) * 100)) : 0;
+    const what =
+      p.phase === 'resolving' ? 'resolving process instances…' :
+      p.phase === 'done' ? 'done' :
+      `${p.phase} ${path.basename(p.file ?? '')} ${pct}% (${p.records} records)`;
+    const line = `[${p.fileIndex + (p.phase === 'done' ? 0 : 1)}/${p.fileCount}] ${what}`;
+    io.err(io.isTty ? `\r\x1b[K${line}${p.phase === 'done' ? '\n' : ''}` : `${line}\n`);
+  };
+}
+
+function doImport(db: Db, inputs: string[], io: Io): FileImportResult[] {
+  for (const input of inputs) {
+    if (!fs.existsSync(input)) throw new UsageError(`${input}: no such file or directory`);
+  }
+  const summary = importFiles(db, inputs, { onProgress: progressPrinter(io) });
+  io.err('Import:\n');
+  for (const f of summary.files) io.err(formatImportLine(f) + '\n');
+  return summary.files;
+}
+
+function hasInputErrors(files: readonly FileImportResult[]): boolean {
+  return files.some((f) => f.status === 'failed' || f.failed > 0);
+}
+
+function isCaseFile(p: string): boolean {
+  try {
+    if (!fs.statSync(p).isFile()) return false;
+    const fd = fs.openSync(p, 'r');
+    try {
+      const buf = Buffer.alloc(16);
+      fs.readSync(fd, buf, 0, 16, 0);
+      return buf.toString('latin1') === 'SQLite format 3\u0000';
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    return false;
+  }
+}
+
+function huntParamsFrom(p: Parsed): HuntParams {
+  const presetText = stringOption(p, 'preset') ?? 'any';
+  if (!isPresetName(presetText)) throw new UsageError(`unknown preset "${presetText}"`);
+  let measures: Measure[] | undefined;
+  const m = stringOption(p, 'measures');
+  if (m !== undefined) {
+    measures = m.split(',').map((s) => s.trim()).filter(Boolean) as Measure[];
+    const bad = measures.find((x) => !MEASURES.includes(x));
+    if (bad || measures.length === 0) throw new UsageError(`--measures takes binary, path and/or host`);
+  }
+  const match = stringOption(p, 'match');
+  if (match !== undefined && match !== 'any' && match !== 'all') throw new UsageError('--match takes any or all');
+  const windowText = stringOption(p, 'window');
+  let window;
+  try {
+    window = windowText === undefined ? undefined : parseWindow(windowText);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const allowFile = stringOption(p, 'allowlist');
+  let allowlist = null;
+  if (allowFile !== undefined) {
+    if (!fs.existsSync(allowFile)) throw new UsageError(`${allowFile}: no such allowlist file`);
+    allowlist = parseAllowlist(fs.readFileSync(allowFile, 'utf8'), allowFile);
+  }
+  return huntParams(presetText, {
+    ...(measures ? { measures } : {}),
+    ...(match ? { match } : {}),
+    ...(window ? { window } : {}),
+    ...(intOption(p, 'max-hosts', 1) !== undefined ? { maxHosts: intOption(p, 'max-hosts', 1)! } : {}),
+    ...(intOption(p, 'max-launches', 1) !== undefined ? { maxLaunches: intOption(p, 'max-launches', 1)! } : {}),
+    includeTrusted: p.options.has('allow-signed'),
+    allowlist,
+  });
+}
+
+type Format = 'table' | 'csv' | 'json';
+
+function formatOf(p: Parsed): Format {
+  const f = stringOption(p, 'format') ?? 'table';
+  if (f !== 'table' && f !== 'csv' && f !== 'json') throw new UsageError('--format takes table, csv or json');
+  return f;
+}
+
+function render(report: HuntReport, format: Format): string {
+  return format === 'csv' ? reportToCsv(report) : format === 'json' ? reportToJson(report) : formatHuntTable(report);
+}
+
+function writeReport(report: HuntReport, file: string, format: Format): void {
+  const f: Format = format !== 'table' ? format : file.toLowerCase().endsWith('.csv') ? 'csv' : 'json';
+  fs.writeFileSync(file, render(report, f));
+}
+
+function outputHunt(report: HuntReport, p: Parsed, io: Io, oneShot: boolean): void {
+  const format = formatOf(p);
+  const out = stringOption(p, 'out');
+  if (out !== undefined) {
+    writeReport(report, out, format);
+    io.out(formatHuntTable(report));
+    io.err(`Report written to ${out}\n`);
+    return;
+  }
+  io.out(render(report, format));
+  if (oneShot && format === 'table') {
+    const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');
+    const base = `longtail-report-${stamp}`;
+    writeReport(report, `${base}.csv`, 'csv');
+    writeReport(report, `${base}.json`, 'json');
+    io.err(`Reports written to ${base}.csv and ${base}.json\n`);
+  }
+}
+
+function cmdImport(args: string[], io: Io): number {
+  const p = parseArgs(args, {});
+  const [caseFile, ...inputs] = p.positionals;
+  if (!caseFile || inputs.length === 0) throw new UsageError('import needs a CASE and FILES or DIRS');
+  const { db } = openCase(caseFile);
+  try {
+    const files = doImport(db, inputs, io);
+    return hasInputErrors(files) ? 2 : 0;
+  } finally {
+    db.close();
+  }
+}
+
+function cmdHunt(args: string[], io: Io): number {
+  const p = parseArgs(args, HUNT_OPTIONS);
+  if (p.positionals.length === 0) throw new UsageError('hunt needs a CASE, or FILES or DIRS');
+  const params = huntParamsFrom(p);
+  formatOf(p);
+  if (p.positionals.length === 1 && isCaseFile(p.positionals[0]!)) {
+    const caseFile = p.positionals[0]!;
+    const { db } = openCase(caseFile, { create: false });
+    try {
+      const report = runHunt(db, params, { caseFile });
+      outputHunt(report, p, io, false);
+      return 0;
+    } finally {
+      db.close();
+    }
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'longtail-'));
+  const caseFile = path.join(dir, 'case.longtail');
+  const { db } = openCase(caseFile);
+  try {
+    const files = doImport(db, p.positionals, io);
+    const report = runHunt(db, params, { caseFile: null });
+    outputHunt(report, p, io, true);
+    return hasInputErrors(files) ? 2 : 0;
+  } finally {
+    db.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function cmdLog(args: string[], io: Io): number {
+  const p = parseArgs(args, {});
+  const caseFile = p.positionals[0];
+  if (!caseFile || p.positionals.length > 1) throw new UsageError('log needs one CASE');
+  const { db } = openCase(caseFile, { create: false });
+  try {
+    const files = db.prepare('SELECT * FROM input_file ORDER BY id').all() as Array<Record<string, string | number | null>>;
+    const notes = db.prepare('SELECT level, reason, count, refs FROM import_note WHERE file_id = ? ORDER BY id');
+    for (const f of files) {
+      io.out(
+        `#${f['id']} ${f['path']} [${f['status']}] ${f['format'] ?? ''} sha256 ${f['sha256']}\n` +
+          `    ${f['records']} records: ${f['stored']} stored, ${f['duplicates']} duplicate, ${f['skipped']} not used, ` +
+          `${f['failed']} bad; ${f['time_min'] ?? '-'} .. ${f['time_max'] ?? '-'}; hosts ${f['hosts'] ?? '[]'}\n`,
+      );
+      if (f['error']) io.out(`    error: ${f['error']}\n`);
+      for (const n of notes.all(f['id']) as Array<{ level: string; reason: string; count: number; refs: string }>) {
+        const refs = JSON.parse(n.refs) as string[];
+        io.out(`    ${n.level}: ${n.reason} (${n.count})${refs.length ? ` at ${refs.slice(0, 5).join('; ')}` : ''}\n`);
+      }
+    }
+    return 0;
+  } finally {
+    db.close();
+  }
+}
+
+export function main(argv: readonly string[], io: Io): number {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'import':
+        return cmdImport(rest, io);
+      case 'hunt':
+        return cmdHunt(rest, io);
+      case 'log':
+        return cmdLog(rest, io);
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        io.out(USAGE);
+        return command === undefined ? 1 : 0;
+      case '--version':
+        io.out(`${LONGTAIL_VERSION}\n`);
+        return 0;
+      default:
+        throw new UsageError(`unknown command "${command}"`);
+    }
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.err(`longtail: ${err.message}\n\n${USAGE}`);
+      return 1;
+    }
+    if (err instanceof CaseError) {
+      io.err(`longtail: ${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+}
+
+/** Runs the CLI on this process's arguments and streams; sets the exit code. */
+export function runCli(): void {
+  process.exitCode = main(process.argv.slice(2), {
+    out: (s) => process.stdout.write(s),
+    err: (s) => process.stderr.write(s),
+    isTty: Boolean(process.stderr.isTTY),
+  });
+}
+
+if (process.argv[1] !== undefined && /[\\/]cli\.(ts|js)$/.test(process.argv[1])) runCli();

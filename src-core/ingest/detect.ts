@@ -1,0 +1,84 @@
+// Sniffs a file's format from its content, never its name: EVTX by magic, JSON by
+// its first character, CSV by a header the mappers know.
+import fs from 'node:fs';
+import { sniffEncoding } from './text/encoding.js';
+import { looksLikeDefenderColumns } from './mappers/defender.js';
+
+export type Family = 'evtx' | 'json' | 'defender-csv' | 'ecs-csv' | 'unknown';
+
+export interface Detection {
+  family: Family;
+  encoding: 'utf-8' | 'utf-16le' | 'utf-16be' | 'binary';
+  /** Why it is unknown, for the import log. */
+  reason?: string;
+  /** Sentinel / Log Analytics CSV (`Timestamp [UTC]` headers). */
+  sentinel?: boolean;
+}
+
+const HEAD_BYTES = 64 * 1024;
+const EVTX_MAGIC = Buffer.from('ElfFile\0', 'latin1');
+
+export function readHead(path: string, bytes = HEAD_BYTES): Buffer {
+  const fd = fs.openSync(path, 'r');
+  try {
+    const buf = Buffer.alloc(bytes);
+    const n = fs.readSync(fd, buf, 0, bytes, 0);
+    return buf.subarray(0, n);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Splits a CSV header line (quotes allowed, no embedded newlines expected in headers). */
+function headerFields(line: string, delimiter: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i]!;
+    if (quoted) {
+      if (ch === '"' && line[i + 1] === '"') {
+        cur += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else cur += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === delimiter) {
+      out.push(cur);
+      cur = '';
+    } else cur += ch;
+  }
+  out.push(cur);
+  return out.map((f) => f.trim());
+}
+
+export function detectHead(head: Buffer): Detection {
+  if (head.length >= 8 && head.subarray(0, 8).equals(EVTX_MAGIC)) return { family: 'evtx', encoding: 'binary' };
+  if (head.length === 0) return { family: 'unknown', encoding: 'utf-8', reason: 'empty file' };
+  const { encoding, bomLength } = sniffEncoding(head);
+  const text = new TextDecoder(encoding).decode(head.subarray(bomLength));
+  const body = text.trimStart();
+  if (body.startsWith('{') || body.startsWith('[')) return { family: 'json', encoding };
+  const firstLine = body.split(/\r?\n/, 1)[0] ?? '';
+  const delimiter = [',', ';', '\t'].reduce((a, b) => (firstLine.split(b).length > firstLine.split(a).length ? b : a));
+  const cols = headerFields(firstLine, delimiter);
+  if (cols.length >= 3) {
+    if (looksLikeDefenderColumns(cols)) {
+      return { family: 'defender-csv', encoding, sentinel: cols.some((c) => /\[(UTC|Local Time)\]$/i.test(c)) };
+    }
+    if (cols.includes('@timestamp') || cols.some((c) => /^(event|process|host|winlog)\.[a-z_.]+$/.test(c))) {
+      return { family: 'ecs-csv', encoding };
+    }
+  }
+  // eslint-disable-next-line no-control-regex
+  const binary = /[\u0000-\u0008\u000e-\u001f]/.test(body.slice(0, 4096));
+  return {
+    family: 'unknown',
+    encoding,
+    reason: binary ? 'binary content of an unknown kind' : 'text that is neither JSON nor a known CSV header',
+  };
+}
+
+export function detectFile(path: string): Detection {
+  return detectHead(readHead(path));
+}

@@ -1,0 +1,128 @@
+// One JSON record → hunt events, whatever produced it: Defender Streaming API or API
+// rows, Elasticsearch hits (`_source` or `fields`), Winlogbeat / Elastic Windows
+// integration documents, Security-Datasets flattened events, or plain ECS documents.
+import type { Iso7 } from '../../model/events.js';
+import { parseTime, shiftMinutes } from '../../normalize/time.js';
+import { clean } from '../../normalize/values.js';
+import { canonicalJson } from '../json/canonical.js';
+import { mapDefender, looksLikeDefenderColumns } from './defender.js';
+import { Doc } from './doc.js';
+import { mapEcs } from './ecs.js';
+import { RecordError, skip, type MapResult } from './types.js';
+import { mapWinEvent } from './windows-event.js';
+import { isWinlogDoc, mapWinlog } from './winlog.js';
+
+export type JsonDialect = 'defender-streaming' | 'defender-row' | 'security-datasets' | 'winlog' | 'ecs' | 'unknown';
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Security-Datasets style: EventData at top level next to EventID/Channel/Hostname. */
+export function isFlatWindowsEvent(v: Record<string, unknown>): boolean {
+  return (
+    ('EventID' in v || 'EventId' in v) &&
+    ('Channel' in v || 'SourceName' in v) &&
+    ('Hostname' in v || 'Computer' in v) &&
+    !isObject(v['winlog'])
+  );
+}
+
+/** The document inside an Elasticsearch hit, and its `_id`. */
+function unwrapHit(v: Record<string, unknown>): { doc: Record<string, unknown>; id: string | null } {
+  const id = clean(v['_id']);
+  if (isObject(v['_source'])) return { doc: v['_source'], id };
+  if (isObject(v['fields']) && ('_id' in v || '_index' in v)) return { doc: v['fields'], id };
+  return { doc: v, id };
+}
+
+interface Classified {
+  dialect: JsonDialect;
+  doc: Record<string, unknown>;
+  id: string | null;
+  /** Built once during classification and reused by the mapper. */
+  flat: Doc | null;
+}
+
+function classify(v: Record<string, unknown>): Classified {
+  const category = typeof v['category'] === 'string' ? v['category'] : '';
+  if (category.startsWith('AdvancedHunting-') && isObject(v['properties'])) {
+    return { dialect: 'defender-streaming', doc: v['properties'], id: null, flat: null };
+  }
+  const { doc, id } = unwrapHit(v);
+  if (isFlatWindowsEvent(doc)) return { dialect: 'security-datasets', doc, id, flat: null };
+  if (looksLikeDefenderColumns(Object.keys(doc)) && !('@timestamp' in doc)) {
+    return { dialect: 'defender-row', doc, id, flat: null };
+  }
+  const flat = new Doc(doc);
+  if (isWinlogDoc(flat)) return { dialect: 'winlog', doc, id, flat };
+  if (flat.has('event.category') || flat.has('@timestamp')) return { dialect: 'ecs', doc, id, flat };
+  return { dialect: 'unknown', doc, id, flat };
+}
+
+/** Which producer a JSON record comes from (for the import log's format line). */
+export function jsonDialect(v: unknown): JsonDialect {
+  return isObject(v) ? classify(v).dialect : 'unknown';
+}
+
+export interface JsonRecordContext {
+  ref: string;
+  /**
+   * Security-Datasets: minutes to subtract from TimeCreated/EventTime to get UTC
+   * (spec 7.3), inferred per file; 0 when the file is read as UTC.
+   */
+  localOffsetMinutes: number;
+}
+
+function contentKey(v: unknown): string {
+  return `json#${canonicalJson(v)}`;
+}
+
+function docTime(d: Doc): Iso7 {
+  const t = parseTime(d.get('@timestamp')) ?? parseTime(d.get('event.created')) ?? parseTime(d.get('winlog.time_created'));
+  if (!t) throw new RecordError('no @timestamp');
+  return t.iso;
+}
+
+function flatWindows(v: Record<string, unknown>, ctx: JsonRecordContext, dedupeKey: string): MapResult {
+  const eventId = Number(clean(v['EventID'] ?? v['EventId']));
+  if (!Number.isInteger(eventId)) throw new RecordError('bad EventID', String(v['EventID'] ?? v['EventId']));
+  const raw = v['TimeCreated'] ?? v['EventTime'] ?? v['@timestamp'];
+  const t = parseTime(raw);
+  if (!t) throw new RecordError('bad or missing TimeCreated', String(raw ?? ''));
+  return mapWinEvent({
+    eventId,
+    provider: clean(v['SourceName']) ?? clean(v['ProviderName']),
+    channel: clean(v['Channel']),
+    computer: clean(v['Hostname']) ?? clean(v['Computer']),
+    time: shiftMinutes(t.iso, -ctx.localOffsetMinutes),
+    recordId: clean(v['RecordNumber']) ?? clean(v['EventRecordID']),
+    data: v,
+    ref: ctx.ref,
+    dedupeKey,
+  });
+}
+
+export function mapJsonRecord(value: unknown, ctx: JsonRecordContext): MapResult {
+  if (!isObject(value)) throw new RecordError('not a JSON object');
+  const c = classify(value);
+  const dedupe = () => (c.id !== null ? `json|${c.id}` : contentKey(value));
+  switch (c.dialect) {
+    case 'defender-streaming': {
+      const table = (value['category'] as string).slice('AdvancedHunting-'.length);
+      return mapDefender(c.doc, table, { ref: ctx.ref, fallbackKey: 'ReportId' in c.doc ? null : contentKey(value) });
+    }
+    case 'defender-row':
+      return mapDefender(c.doc, null, { ref: ctx.ref, fallbackKey: 'ReportId' in c.doc ? null : dedupe() });
+    case 'security-datasets':
+      return flatWindows(c.doc, ctx, dedupe());
+    case 'winlog':
+    case 'ecs': {
+      const d = c.flat!;
+      const common = { time: docTime(d), ref: ctx.ref, dedupeKey: dedupe() };
+      return c.dialect === 'winlog' ? mapWinlog(d, common) : mapEcs(d, common);
+    }
+    default:
+      return skip('JSON document of an unknown kind');
+  }
+}

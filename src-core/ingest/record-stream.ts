@@ -1,0 +1,186 @@
+// Turns one input file into a stream of source records with their mapping step, per
+// format family. The importer only sees `SourceRecord`s; the format knowledge stays
+// in the readers and mappers.
+import { openFileSource } from './text/byte-source.js';
+import { readCsv } from './csv/csv-reader.js';
+import { readJsonRecords } from './json/json-records.js';
+import { canonicalJson } from './json/canonical.js';
+import { parseJson } from './json/big-json.js';
+import { defenderColumn, mapDefender } from './mappers/defender.js';
+import { isFlatWindowsEvent, jsonDialect, mapJsonRecord } from './mappers/json-record.js';
+import { RecordError, type MapResult } from './mappers/types.js';
+import { LocalOffsetCounter } from './local-offset.js';
+import type { Detection } from './detect.js';
+import type { NoteLevel } from './note-log.js';
+
+export interface SourceRecord {
+  ref: string;
+  /** Maps the record; throws RecordError (or any Error) for a bad record. */
+  map: () => MapResult;
+}
+
+/** A record the reader itself could not read (bad CSV row, invalid JSON line). */
+export interface BadRecord {
+  ref: string;
+  reason: string;
+  detail: string | null;
+}
+
+export interface RecordStream {
+  /** Format label for the import log, e.g. `defender-csv`, `ndjson/security-datasets`. */
+  format: string;
+  records: Iterable<SourceRecord | BadRecord>;
+  /** File-level notes known before reading (zone assumptions, inferred offsets). */
+  notes: Array<{ level: NoteLevel; reason: string }>;
+  bytesRead: () => number;
+  close: () => void;
+}
+
+export function isBad(r: SourceRecord | BadRecord): r is BadRecord {
+  return 'reason' in r;
+}
+
+/** Kibana CSV writes multi-valued fields as JSON arrays or comma lists. */
+function ecsCell(column: string, value: string): unknown {
+  if (value.startsWith('[') && value.endsWith(']')) {
+    try {
+      return parseJson(value);
+    } catch {
+      return value;
+    }
+  }
+  if ((column === 'event.category' || column === 'event.type') && value.includes(',')) {
+    return value.split(',').map((s) => s.trim());
+  }
+  return value;
+}
+
+function csvStream(path: string, det: Detection): RecordStream {
+  const source = openFileSource(path);
+  const reader = readCsv(source);
+  const isDefender = det.family === 'defender-csv';
+  const notes: RecordStream['notes'] = [];
+  let zoneWarned = false;
+  function* records(): Generator<SourceRecord | BadRecord> {
+    let columns: string[] | null = null;
+    for (const row of reader) {
+      const ref = `line ${row.line}`;
+      if (row.error !== undefined) {
+        yield { ref, reason: 'malformed CSV row', detail: row.error };
+        continue;
+      }
+      if (columns === null) columns = (reader.header ?? []).map((c) => (isDefender ? defenderColumn(c) : c.trim()));
+      const obj: Record<string, unknown> = {};
+      const cols = columns;
+      row.fields.forEach((v, i) => {
+        const c = cols[i];
+        if (c !== undefined && c !== '') obj[c] = isDefender ? v : ecsCell(c, v);
+      });
+      if (isDefender) {
+        yield {
+          ref,
+          map: () => mapDefender(obj, null, { ref, fallbackKey: 'ReportId' in obj ? null : `csv#${canonicalJson(obj)}` }),
+        };
+      } else {
+        if (!zoneWarned && typeof obj['@timestamp'] === 'string' && !/(Z|[+-]\d\d:?\d\d)$/.test(obj['@timestamp'])) {
+          notes.push({ level: 'warning', reason: 'times without a time zone (Kibana CSV uses the browser zone): read as UTC' });
+          zoneWarned = true;
+        }
+        yield { ref, map: () => mapJsonRecord(obj, { ref, localOffsetMinutes: 0 }) };
+      }
+    }
+  }
+  return {
+    format: isDefender ? (det.sentinel ? 'sentinel-csv' : 'defender-csv') : 'kibana-csv',
+    records: records(),
+    notes,
+    bytesRead: () => source.bytesRead,
+    close: () => source.close(),
+  };
+}
+
+/** First readable record of a JSON file: its container and dialect name the format. */
+function peekJson(path: string): { container: string; dialect: string } {
+  const source = openFileSource(path);
+  try {
+    const reader = readJsonRecords(source);
+    for (const rec of reader) {
+      if (rec.error === undefined) return { container: reader.container, dialect: jsonDialect(rec.value) };
+    }
+    return { container: reader.container, dialect: 'unknown' };
+  } finally {
+    source.close();
+  }
+}
+
+/** Spec 7.3: a pass over a Security-Datasets file to learn its local-time offset. */
+function inferOffset(path: string): LocalOffsetCounter {
+  const counter = new LocalOffsetCounter();
+  const source = openFileSource(path);
+  try {
+    for (const rec of readJsonRecords(source)) {
+      const v = rec.value;
+      if (typeof v === 'object' && v !== null && !Array.isArray(v) && isFlatWindowsEvent(v as Record<string, unknown>)) {
+        counter.add(v as Record<string, unknown>);
+      }
+    }
+  } finally {
+    source.close();
+  }
+  return counter;
+}
+
+function jsonStream(path: string): RecordStream {
+  const { container, dialect } = peekJson(path);
+  const notes: RecordStream['notes'] = [];
+  let offset = 0;
+  if (dialect === 'security-datasets') {
+    const inferred = inferOffset(path).result();
+    offset = inferred.offsetMinutes;
+    if (inferred.pairs === 0) {
+      notes.push({ level: 'warning', reason: 'TimeCreated has no reliable zone and no Sysmon UtcTime to infer it from: read as UTC' });
+    } else if (offset !== 0) {
+      const sign = offset > 0 ? '+' : '-';
+      const abs = Math.abs(offset);
+      const hhmm = `${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+      notes.push({
+        level: 'warning',
+        reason:
+          `TimeCreated is local time UTC${sign}${hhmm} (inferred from ${inferred.agreeing} of ${inferred.pairs} ` +
+          'Sysmon TimeCreated/UtcTime pairs): shifted to UTC',
+      });
+    }
+  }
+  const source = openFileSource(path);
+  const reader = readJsonRecords(source);
+  function* records(): Generator<SourceRecord | BadRecord> {
+    for (const rec of reader) {
+      const ref = container === 'ndjson' ? `line ${rec.line}` : `record ${rec.index} (line ${rec.line})`;
+      if (rec.error !== undefined) {
+        yield { ref, reason: 'invalid JSON', detail: rec.error };
+        continue;
+      }
+      const value = rec.value;
+      yield { ref, map: () => mapJsonRecord(value, { ref, localOffsetMinutes: offset }) };
+    }
+  }
+  return {
+    format: `${container}/${dialect}`,
+    records: records(),
+    notes,
+    bytesRead: () => source.bytesRead,
+    close: () => source.close(),
+  };
+}
+
+export function openRecordStream(path: string, det: Detection): RecordStream {
+  switch (det.family) {
+    case 'defender-csv':
+    case 'ecs-csv':
+      return csvStream(path, det);
+    case 'json':
+      return jsonStream(path);
+    default:
+      throw new RecordError(`unsupported format: ${det.reason ?? det.family}`);
+  }
+}
