@@ -99,11 +99,31 @@ export function openCase(path: string, options: OpenOptions = {}): OpenedCase {
     if (version === 0) {
       db.prepare('INSERT OR REPLACE INTO case_meta (key, value) VALUES (?, ?)').run('created_at', new Date().toISOString());
     }
+    if (!options.readonly) markInterruptedImports(db);
     return { db, path, backupPath };
   } catch (err) {
     db.close();
     if (err instanceof CaseError) throw err;
     throw new CaseError(`${path}: cannot open case: ${(err as Error).message}`);
+  }
+}
+
+/**
+ * A file left 'importing' by a process that died: its events were never committed
+ * (one transaction per file), so the case is as before it; say so in the log. Skipped
+ * when another process holds the write lock, since it may be importing right now.
+ */
+function markInterruptedImports(db: Db): void {
+  const timeout = db.pragma('busy_timeout', { simple: true }) as number;
+  db.pragma('busy_timeout = 0');
+  try {
+    db.prepare(
+      "UPDATE input_file SET status = 'incomplete', error = 'import interrupted before the file was finished; nothing of it is stored' WHERE status = 'importing'",
+    ).run();
+  } catch (err) {
+    if ((err as { code?: string }).code !== 'SQLITE_BUSY') throw err;
+  } finally {
+    db.pragma(`busy_timeout = ${timeout}`);
   }
 }
 

@@ -22,6 +22,8 @@ export type DefenderTable =
   | 'DeviceImageLoadEvents' | 'DeviceEvents';
 
 const FILE_ACTIONS = new Set(['filecreated', 'filemodified', 'filedeleted', 'filerenamed']);
+/** DeviceNetworkEvents ActionTypes, for union exports that do not name the table. */
+const NETWORK_ACTION = /^(connection|inboundconnection|listeningconnection|networksignatureinspected)|connectioninspected$/;
 
 /** Column names as exported by Sentinel/Log Analytics carry a zone: `Timestamp [UTC]`. */
 export function defenderColumn(name: string): string {
@@ -57,10 +59,7 @@ export function classifyDefender(row: DefenderRow, table: string | null): Defend
   if (action === 'imageloaded') return 'DeviceImageLoadEvents';
   if (FILE_ACTIONS.has(action)) return 'DeviceFileEvents';
   if (action === 'serviceinstalled') return 'DeviceEvents';
-  if (
-    action.startsWith('connection') || action === 'inboundconnectionaccepted' ||
-    action === 'listeningconnectioncreated'
-  ) return 'DeviceNetworkEvents';
+  if (NETWORK_ACTION.test(action)) return 'DeviceNetworkEvents';
   return null;
 }
 
