@@ -275,6 +275,11 @@ export function main(argv: readonly string[], io: Io): number {
 
 /** Runs the CLI on this process's arguments and streams; sets the exit code. */
 export function runCli(): void {
+  // `longtail log CASE | head` closes the pipe early: that is not an error.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
   process.exitCode = main(process.argv.slice(2), {
     out: (s) => process.stdout.write(s),
     err: (s) => process.stderr.write(s),

@@ -77,8 +77,9 @@ export function expandInputs(inputs: readonly string[]): InputFile[] {
     }
   };
   for (const input of inputs) {
-    const st = fs.statSync(input);
-    if (st.isDirectory()) walk(input);
+    // A path that cannot be read is still listed: its import fails and says why.
+    const st = fs.statSync(input, { throwIfNoEntry: false });
+    if (st?.isDirectory()) walk(input);
     else out.push({ path: input, explicit: true });
   }
   return out;
@@ -128,20 +129,19 @@ class FileImporter {
     };
   }
 
-  get touchedHosts(): number[] {
-    return this.writer.takeTouchedHosts();
-  }
-
   importFile(input: InputFile, progress: (p: Partial<ImportProgress>) => void): FileImportResult {
-    const st = fs.statSync(input.path);
-    const result = emptyResult(input.path, st.size);
+    let size = 0;
     let det: Detection;
     try {
+      size = fs.statSync(input.path).size;
       det = detectFile(input.path);
     } catch (err) {
+      const result = emptyResult(input.path, size);
       result.error = `cannot read: ${(err as Error).message}`;
       return result;
     }
+    const st = { size };
+    const result = emptyResult(input.path, size);
     const dataLike = input.explicit || DATA_EXTENSIONS.has(path.extname(input.path).toLowerCase());
     if (det.family === 'unknown' && !dataLike) {
       result.status = 'ignored';
@@ -174,7 +174,7 @@ class FileImporter {
       return result;
     }
     try {
-      this.db.transaction(() => this.readInto(fileId, input.path, det, result, progress))();
+      this.db.transaction(() => this.readInto(fileId, input.path, det, result, progress)).immediate();
       result.status = 'complete';
     } catch (err) {
       // The transaction rolled back: nothing of this file is in the case.
@@ -192,8 +192,6 @@ class FileImporter {
   ): void {
     const stream = openRecordStream(file, det);
     const notes = new NoteLog();
-    for (const n of stream.notes) notes.add(n.level, n.reason, null);
-    result.format = stream.format;
     const hosts = new Set<string>();
     let lastReport = 0;
     try {
@@ -241,6 +239,8 @@ class FileImporter {
     } finally {
       stream.close();
     }
+    result.format = stream.format();
+    for (const n of stream.notes) notes.add(n.level, n.reason, null);
     result.hosts = [...hosts].sort();
     result.notes = notes.list();
     for (const n of result.notes) this.s.insertNote.run(fileId, n.level, n.reason, n.count, JSON.stringify(n.refs));
@@ -261,7 +261,7 @@ export function importFiles(db: Db, inputs: readonly string[], options: ImportOp
     phase: 'reading', file: null, fileIndex: 0, fileCount: files.length, bytesDone: 0, bytesTotal: 0, records: 0, stored: 0,
   };
   files.forEach((f, i) => {
-    const size = fs.statSync(f.path).size;
+    const size = fs.statSync(f.path, { throwIfNoEntry: false })?.size ?? 0;
     const report = (p: Partial<ImportProgress>) =>
       options.onProgress?.({ ...base, file: f.path, fileIndex: i, bytesTotal: size, ...p });
     report({ phase: 'reading', bytesDone: 0 });

@@ -27,10 +27,10 @@ export interface BadRecord {
 }
 
 export interface RecordStream {
-  /** Format label for the import log, e.g. `defender-csv`, `ndjson/security-datasets`. */
-  format: string;
+  /** Format label for the import log, e.g. `defender-csv`, `ndjson/security-datasets` (final once read). */
+  format: () => string;
   records: Iterable<SourceRecord | BadRecord>;
-  /** File-level notes known before reading (zone assumptions, inferred offsets). */
+  /** File-level notes (zone assumptions, inferred offsets); complete once read. */
   notes: Array<{ level: NoteLevel; reason: string }>;
   bytesRead: () => number;
   close: () => void;
@@ -91,7 +91,7 @@ function csvStream(path: string, det: Detection): RecordStream {
     }
   }
   return {
-    format: isDefender ? (det.sentinel ? 'sentinel-csv' : 'defender-csv') : 'kibana-csv',
+    format: () => (isDefender ? (det.sentinel ? 'sentinel-csv' : 'defender-csv') : 'kibana-csv'),
     records: records(),
     notes,
     bytesRead: () => source.bytesRead,
@@ -165,7 +165,8 @@ function jsonStream(path: string): RecordStream {
     }
   }
   return {
-    format: `${container}/${dialect}`,
+    // A second top-level value turns "object" into "concatenated": ask after reading.
+    format: () => `${container === 'object' ? reader.container : container}/${dialect}`,
     records: records(),
     notes,
     bytesRead: () => source.bytesRead,

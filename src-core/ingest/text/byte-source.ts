@@ -1,0 +1,65 @@
+import fs from 'node:fs';
+
+/** A pull-based, synchronous source of bytes: the readers run inside a synchronous import loop. */
+export interface ByteSource {
+  /** Copies up to `length` bytes into `target` at `offset`; returns how many, 0 at EOF. */
+  read(target: Buffer, offset: number, length: number): number;
+  /** Total size in bytes when known up front (files), for progress reporting. */
+  readonly size: number | null;
+  readonly bytesRead: number;
+  close(): void;
+}
+
+/** Opens a file read-only; evidence files must never be modified. */
+export function openFileSource(path: string): ByteSource {
+  const fd = fs.openSync(path, 'r');
+  let size: number | null = null;
+  try {
+    size = fs.fstatSync(fd).size;
+  } catch {
+    size = null;
+  }
+  let bytesRead = 0;
+  let closed = false;
+  return {
+    read(target, offset, length) {
+      if (closed || length <= 0) return 0;
+      const n = fs.readSync(fd, target, offset, length, null);
+      bytesRead += n;
+      return n;
+    },
+    get size() {
+      return size;
+    },
+    get bytesRead() {
+      return bytesRead;
+    },
+    close() {
+      if (closed) return;
+      closed = true;
+      fs.closeSync(fd);
+    },
+  };
+}
+
+/**
+ * An in-memory source. `maxRead` caps the bytes returned per call, so tests can
+ * simulate short reads at every possible boundary.
+ */
+export function bufferSource(buf: Buffer, maxRead = Infinity): ByteSource {
+  let pos = 0;
+  return {
+    read(target, offset, length) {
+      const n = Math.min(length, buf.length - pos, maxRead);
+      if (n <= 0) return 0;
+      buf.copy(target, offset, pos, pos + n);
+      pos += n;
+      return n;
+    },
+    size: buf.length,
+    get bytesRead() {
+      return pos;
+    },
+    close() {},
+  };
+}

@@ -1,0 +1,91 @@
+import type { ByteSource } from './byte-source.js';
+import { ChunkBuffer, DEFAULT_CHUNK_SIZE } from './chunk-buffer.js';
+import { SNIFF_BYTES, sniffEncoding, type TextEncoding } from './encoding.js';
+import { identityMapper, utf16Mapper, utf16ToUtf8Source } from './utf16-source.js';
+
+function readHead(source: ByteSource): Buffer {
+  const head = Buffer.alloc(SNIFF_BYTES);
+  let n = 0;
+  for (;;) {
+    const k = source.read(head, n, SNIFF_BYTES - n);
+    if (k === 0) break;
+    n += k;
+    if (n === SNIFF_BYTES) break;
+  }
+  return head.subarray(0, n);
+}
+
+/** Serves `head` first, then the rest of `source`. */
+function prefixed(head: Buffer, source: ByteSource): ByteSource {
+  let pos = 0;
+  return {
+    read(target, offset, length) {
+      if (pos < head.length) {
+        const k = Math.min(length, head.length - pos);
+        head.copy(target, offset, pos, pos + k);
+        pos += k;
+        return k;
+      }
+      return source.read(target, offset, length);
+    },
+    get size() {
+      return source.size;
+    },
+    get bytesRead() {
+      return source.bytesRead;
+    },
+    close() {
+      source.close();
+    },
+  };
+}
+
+export interface Utf8Window {
+  encoding: TextEncoding;
+  /** UTF-8 bytes of the text (BOM removed), with file offsets for any position. */
+  chunks: ChunkBuffer;
+}
+
+/** Sniffs the encoding and exposes the text as UTF-8 bytes with exact file offsets. */
+export function openUtf8(source: ByteSource, chunkSize = DEFAULT_CHUNK_SIZE): Utf8Window {
+  const head = readHead(source);
+  const { encoding, bomLength } = sniffEncoding(head);
+  const rest = prefixed(head.subarray(bomLength), source);
+  if (encoding === 'utf-8') {
+    return { encoding, chunks: new ChunkBuffer(rest, identityMapper(bomLength), chunkSize) };
+  }
+  const utf8 = utf16ToUtf8Source(rest, encoding, chunkSize);
+  return { encoding, chunks: new ChunkBuffer(utf8, utf16Mapper(bomLength), chunkSize) };
+}
+
+export interface DecodedText {
+  encoding: TextEncoding;
+  /** The next piece of decoded text, or null at the end. */
+  next(): string | null;
+}
+
+/** Sniffs the encoding and decodes chunk by chunk (invalid bytes become U+FFFD). */
+export function openDecoded(source: ByteSource, chunkSize = DEFAULT_CHUNK_SIZE): DecodedText {
+  const head = readHead(source);
+  const { encoding, bomLength } = sniffEncoding(head);
+  const rest = prefixed(head.subarray(bomLength), source);
+  const decoder = new TextDecoder(encoding, { ignoreBOM: true });
+  const raw = Buffer.allocUnsafe(chunkSize);
+  let done = false;
+  return {
+    encoding,
+    next() {
+      while (!done) {
+        const n = rest.read(raw, 0, raw.length);
+        if (n === 0) {
+          done = true;
+          const tail = decoder.decode();
+          return tail === '' ? null : tail;
+        }
+        const text = decoder.decode(raw.subarray(0, n), { stream: true });
+        if (text !== '') return text;
+      }
+      return null;
+    },
+  };
+}
