@@ -70,7 +70,6 @@ export function detectHead(head: Buffer): Detection {
       return { family: 'ecs-csv', encoding };
     }
   }
-  // eslint-disable-next-line no-control-regex
   const binary = /[\u0000-\u0008\u000e-\u001f]/.test(body.slice(0, 4096));
   return {
     family: 'unknown',

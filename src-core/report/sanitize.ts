@@ -10,7 +10,6 @@ export function neutralizeFormula(cell: string): string {
 
 // C0/C1 controls (ANSI escapes start with ESC), DEL, and Unicode bidi/invisible
 // format characters that could reorder or hide text on a terminal or screen.
-// eslint-disable-next-line no-control-regex
 const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
 
 /** Makes control and bidi characters visible as `\u{…}` (terminal tables, UI labels). */

@@ -16,7 +16,7 @@ interface PapaResult {
 }
 
 /** After a bad record, parse in small windows so a run of bad records stays linear. */
-const RESYNC_WINDOW = 4096;
+const RESYNC_WINDOW = 1024;
 
 function countNewlines(text: string, from: number, to: number): number {
   let n = 0;

@@ -17,10 +17,6 @@ for (const c of [LF, QUOTE, LBRACE, RBRACE, LBRACKET, RBRACKET]) STRUCTURAL[c] =
 const TOKEN_END = new Uint8Array(256);
 for (const c of ' \t\r\n,:[]{}"') TOKEN_END[c.charCodeAt(0)] = 1;
 
-export function isWs(c: number): boolean {
-  return c === 0x20 || c === LF || c === 0x0d || c === 0x09;
-}
-
 /**
  * A position in a UTF-8 JSON byte stream plus the line number there. It finds where
  * values end without building them, so a record's bytes can be sliced and parsed on
