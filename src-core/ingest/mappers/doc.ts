@@ -1,31 +1,53 @@
 // Read access to a JSON document whatever its shape: nested objects, dotted keys
 // (`"process.name"`), both mixed, and the Elasticsearch `fields` API (every value an
 // array). Mappers ask for dotted paths and never care which shape they got.
+// Lookups walk the document lazily: flattening every document up front cost more
+// than the whole mapping on the import hot path.
 import { clean } from '../../normalize/values.js';
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-export class Doc {
-  private readonly flat = new Map<string, unknown>();
-
-  constructor(readonly value: Record<string, unknown>) {
-    this.flatten(value, '');
+const splitCache = new Map<string, string[]>();
+function segments(path: string): string[] {
+  let s = splitCache.get(path);
+  if (!s) {
+    s = path.split('.');
+    if (splitCache.size < 10_000) splitCache.set(path, s);
   }
+  return s;
+}
 
-  private flatten(obj: Record<string, unknown>, prefix: string): void {
-    for (const key of Object.keys(obj)) {
-      const v = obj[key];
-      const path = prefix + key;
-      if (isPlainObject(v)) this.flatten(v, path + '.');
-      else this.flat.set(path, v);
+const MISSING = Symbol('missing');
+
+/** Finds `parts[i..]` under `obj`, trying nested keys first, then dotted ones. */
+function lookup(obj: Record<string, unknown>, parts: readonly string[], i: number): unknown {
+  let key = parts[i]!;
+  for (let j = i; j < parts.length; j++) {
+    if (j > i) key += '.' + parts[j]!;
+    if (!Object.prototype.hasOwnProperty.call(obj, key)) continue;
+    const v = obj[key];
+    if (j === parts.length - 1) return v;
+    if (isPlainObject(v)) {
+      const found = lookup(v, parts, j + 1);
+      if (found !== MISSING) return found;
     }
+  }
+  return MISSING;
+}
+
+export class Doc {
+  constructor(readonly value: Record<string, unknown>) {}
+
+  private raw(path: string): unknown {
+    const v = lookup(this.value, segments(path), 0);
+    return v === MISSING ? undefined : v;
   }
 
   /** The value at a dotted path; a one-element array (fields API) is unwrapped. */
   get(path: string): unknown {
-    const v = this.flat.get(path);
+    const v = this.raw(path);
     if (Array.isArray(v) && v.length === 1 && !isPlainObject(v[0])) return v[0];
     return v;
   }
@@ -48,27 +70,35 @@ export class Doc {
 
   /** Every value at a path as an array of strings (lowercased for matching). */
   terms(path: string): string[] {
-    const v = this.flat.get(path);
+    const v = this.raw(path);
     const arr = Array.isArray(v) ? v : v === undefined || v === null ? [] : [v];
-    return arr.filter((x) => typeof x === 'string').map((x) => (x as string).toLowerCase());
+    return arr.filter((x): x is string => typeof x === 'string').map((x) => x.toLowerCase());
   }
 
   has(path: string): boolean {
-    return this.flat.has(path);
+    return this.raw(path) !== undefined;
   }
 
-  /** True when any key starts with `prefix.` (e.g. a `dll` object is present). */
+  /** True when an object, or any dotted key, lives under `prefix` (e.g. a `dll` block). */
   hasObject(prefix: string): boolean {
+    if (isPlainObject(this.raw(prefix))) return true;
     const p = prefix + '.';
-    for (const k of this.flat.keys()) if (k.startsWith(p)) return true;
-    return false;
+    return Object.keys(this.value).some((k) => k.startsWith(p));
   }
 
-  /** The sub-tree under a prefix, as a flat record (`winlog.event_data` → its fields). */
+  /** The leaves under a prefix as a flat record (`winlog.event_data` → its fields). */
   subtree(prefix: string): Record<string, unknown> {
-    const p = prefix + '.';
     const out: Record<string, unknown> = {};
-    for (const [k, v] of this.flat) {
+    const add = (obj: Record<string, unknown>, at: string) => {
+      for (const [k, v] of Object.entries(obj)) {
+        if (isPlainObject(v)) add(v, `${at}${k}.`);
+        else out[at + k] = Array.isArray(v) && v.length === 1 ? v[0] : v;
+      }
+    };
+    const nested = this.raw(prefix);
+    if (isPlainObject(nested)) add(nested, '');
+    const p = prefix + '.';
+    for (const [k, v] of Object.entries(this.value)) {
       if (k.startsWith(p)) out[k.slice(p.length)] = Array.isArray(v) && v.length === 1 ? v[0] : v;
     }
     return out;

@@ -1,0 +1,93 @@
+// Case files: numbered migrations with a tracking table, a backup before migrating an
+// older case, refusal of what is not ours, and interrupted imports marked on reopen.
+import { afterEach, describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { openCase, CaseError } from '../../src-core/store/case-db.js';
+import { MIGRATIONS, SCHEMA_VERSION } from '../../src-core/store/migrations/index.js';
+import { listAllowlist, listPathRules } from '../../src-core/store/lists.js';
+import { tempDir } from '../helpers/case-builder.js';
+import { LONGTAIL_VERSION } from '../../src-core/version.js';
+import { REPO } from '../helpers/corpus.js';
+
+const dirs: string[] = [];
+afterEach(() => dirs.splice(0).forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+function file(name = 'case.longtail'): string {
+  const d = tempDir();
+  dirs.push(d);
+  return path.join(d, name);
+}
+
+describe('case files', () => {
+  it('records every migration, in order, and starts with the seed defaults', () => {
+    const f = file();
+    const { db } = openCase(f);
+    const rows = db.prepare('SELECT version, name FROM schema_migration ORDER BY version').all();
+    expect(rows).toEqual(MIGRATIONS.map((m) => ({ version: m.version, name: m.name })));
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(listAllowlist(db).map((e) => e.value)).toEqual(['svchost.exe', 'mssense.exe', 'msmpeng.exe', 'searchindexer.exe', 'microsoftedgeupdate.exe']);
+    expect(listPathRules(db)).toHaveLength(2);
+    db.close();
+    // Reopening applies nothing twice.
+    const again = openCase(f);
+    expect((again.db.prepare('SELECT count(*) AS n FROM schema_migration').get() as { n: number }).n).toBe(SCHEMA_VERSION);
+    expect(again.backupPath).toBeNull();
+    again.db.close();
+  });
+
+  it('migrates a case of an older schema, keeping a backup of it as it was', () => {
+    const f = file();
+    const raw = new Database(f);
+    raw.exec('CREATE TABLE schema_migration (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+    MIGRATIONS[0]!.up(raw);
+    raw.prepare("INSERT INTO schema_migration VALUES (1, 'initial', 'then')").run();
+    raw.prepare("INSERT INTO host (key) VALUES ('ws01')").run();
+    raw.close();
+    const { db, backupPath } = openCase(f);
+    expect(backupPath).toBe(`${f}.schema-1.bak`);
+    expect(listAllowlist(db)).toHaveLength(5);
+    expect((db.prepare('SELECT key FROM host').get() as { key: string }).key).toBe('ws01');
+    db.close();
+    const backup = new Database(backupPath!, { readonly: true });
+    expect((backup.prepare('SELECT max(version) AS v FROM schema_migration').get() as { v: number }).v).toBe(1);
+    expect((backup.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'allow_entry'").get() as { n: number }).n).toBe(1);
+    expect((backup.prepare('SELECT count(*) AS n FROM allow_entry').get() as { n: number }).n).toBe(0);
+    backup.close();
+  });
+
+  it('refuses a newer schema, a foreign SQLite database and a file that is not a database', () => {
+    const newer = file();
+    openCase(newer).db.close();
+    const raw = new Database(newer);
+    raw.prepare("INSERT INTO schema_migration VALUES (999, 'future', 'later')").run();
+    raw.close();
+    expect(() => openCase(newer)).toThrow(/newer Longtail \(schema 999/);
+    const foreign = file('other.db');
+    const o = new Database(foreign);
+    o.exec('CREATE TABLE t (x)');
+    o.close();
+    expect(() => openCase(foreign)).toThrow(/not a Longtail case/);
+    const text = file('notes.txt');
+    fs.writeFileSync(text, 'not a database at all, just some text that is long enough to have a header');
+    expect(() => openCase(text)).toThrow(CaseError);
+    expect(() => openCase(file('missing.longtail'), { create: false })).toThrow(/no such case file/);
+  });
+
+  it('marks a file left importing by a killed process as incomplete on reopen', () => {
+    const f = file();
+    const { db } = openCase(f);
+    db.prepare("INSERT INTO input_file (path, size, sha256, status, started_at) VALUES ('x.csv', 1, 'abc', 'importing', 'now')").run();
+    db.close();
+    const again = openCase(f).db;
+    expect(again.prepare('SELECT status, error FROM input_file').get()).toEqual({
+      status: 'incomplete', error: 'import interrupted before the file was finished; nothing of it is stored',
+    });
+    again.close();
+  });
+
+  it('keeps the version constant in step with package.json', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { version: string };
+    expect(LONGTAIL_VERSION).toBe(pkg.version);
+  });
+});
