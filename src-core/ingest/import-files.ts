@@ -6,6 +6,7 @@ import path from 'node:path';
 import { createHash } from 'node:crypto';
 import type { Db } from '../store/case-db.js';
 import { EventWriter } from '../store/event-writer.js';
+import { isImpliedWire, toWire } from '../store/wire.js';
 import { hostKey } from '../normalize/values.js';
 import { resolveDirtyHosts } from '../hunt/resolve.js';
 import { detectFile, type Detection } from './detect.js';
@@ -209,16 +210,18 @@ class FileImporter {
             notes.add('skipped', mapped.skip, rec.ref);
             continue;
           }
-          if (this.writer.writeRecord(fileId, mapped.items) === 'duplicate') {
+          const wire = toWire(mapped.items);
+          if (this.writer.writeWire(fileId, wire) === 'duplicate') {
             result.duplicates++;
             continue;
           }
           result.stored++;
-          for (const item of mapped.items) {
-            if (item.kind === 'implied') continue;
-            hosts.add(hostKey(item.host));
-            if (result.timeMin === null || item.time < result.timeMin) result.timeMin = item.time;
-            if (result.timeMax === null || item.time > result.timeMax) result.timeMax = item.time;
+          for (const item of wire.items) {
+            if (isImpliedWire(item)) continue;
+            hosts.add(hostKey(item[1]));
+            const time = item[2];
+            if (result.timeMin === null || time < result.timeMin) result.timeMin = time;
+            if (result.timeMax === null || time > result.timeMax) result.timeMax = time;
           }
         } catch (err) {
           if (err instanceof RecordError) {
