@@ -1,0 +1,41 @@
+// What an import reports, per file and as progress.
+import type { ImportNote } from './note-log.js';
+
+export type FileStatus = 'complete' | 'failed' | 'duplicate' | 'ignored';
+
+export interface FileImportResult {
+  path: string;
+  fileId: number | null;
+  sha256: string | null;
+  size: number;
+  format: string | null;
+  status: FileStatus;
+  records: number;
+  stored: number;
+  duplicates: number;
+  skipped: number;
+  failed: number;
+  timeMin: string | null;
+  timeMax: string | null;
+  hosts: string[];
+  notes: ImportNote[];
+  error: string | null;
+}
+
+export interface ImportProgress {
+  phase: 'hashing' | 'reading' | 'resolving' | 'done';
+  file: string | null;
+  fileIndex: number;
+  fileCount: number;
+  bytesDone: number;
+  bytesTotal: number;
+  records: number;
+  stored: number;
+}
+
+export function emptyResult(p: string, size: number): FileImportResult {
+  return {
+    path: p, fileId: null, sha256: null, size, format: null, status: 'failed', records: 0, stored: 0,
+    duplicates: 0, skipped: 0, failed: 0, timeMin: null, timeMax: null, hosts: [], notes: [], error: null,
+  };
+}

@@ -1,0 +1,52 @@
+// What to import: files and folders expanded, and a file's SHA-256 (its identity in
+// the import log and the report).
+import fs from 'node:fs';
+import path from 'node:path';
+import { createHash } from 'node:crypto';
+
+/** Extensions that announce data: such a file that we cannot read is an error, not noise. */
+export const DATA_EXTENSIONS = new Set(['.evtx', '.csv', '.json', '.jsonl', '.ndjson', '.tsv']);
+
+export interface InputFile {
+  path: string;
+  /** Named explicitly (not found while walking a folder). */
+  explicit: boolean;
+}
+
+/** Files and folders (walked recursively, in name order) → the files to import. */
+export function expandInputs(inputs: readonly string[]): InputFile[] {
+  const out: InputFile[] = [];
+  const walk = (dir: string) => {
+    const entries = fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1));
+    for (const e of entries) {
+      const full = path.join(dir, e.name);
+      if (e.isDirectory()) walk(full);
+      else if (e.isFile()) out.push({ path: full, explicit: false });
+    }
+  };
+  for (const input of inputs) {
+    // A path that cannot be read is still listed: its import fails and says why.
+    const st = fs.statSync(input, { throwIfNoEntry: false });
+    if (st?.isDirectory()) walk(input);
+    else out.push({ path: input, explicit: true });
+  }
+  return out;
+}
+
+export function sha256File(file: string, onBytes?: (n: number) => void): string {
+  const h = createHash('sha256');
+  const fd = fs.openSync(file, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(1 << 20);
+    let n: number;
+    let total = 0;
+    while ((n = fs.readSync(fd, buf, 0, buf.length, null)) > 0) {
+      h.update(buf.subarray(0, n));
+      total += n;
+      onBytes?.(total);
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+  return h.digest('hex');
+}

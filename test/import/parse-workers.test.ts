@@ -1,0 +1,40 @@
+// Big files are parsed in worker threads: the case must come out exactly as when every
+// file is parsed on the importing thread.
+import { afterAll, describe, expect, it } from 'vitest';
+import { corpus } from '../helpers/corpus.js';
+import { tempCase } from '../helpers/case-builder.js';
+import { importFiles } from '../../src-core/ingest/import-files.js';
+import { ParseChannel } from '../../src-core/ingest/parse-channel.js';
+import type { Db } from '../../src-core/store/case-db.js';
+
+const cases: Array<() => void> = [];
+afterAll(() => cases.forEach((c) => c()));
+
+function snapshot(db: Db): Record<string, unknown[]> {
+  const q = (sql: string) => db.prepare(sql).all();
+  return {
+    files: q('SELECT path, status, format, records, stored, duplicates, skipped, failed, time_min, time_max, hosts FROM input_file ORDER BY id'),
+    notes: q('SELECT f.path, n.level, n.reason, n.count, n.refs FROM import_note n JOIN input_file f ON f.id = n.file_id ORDER BY f.id, n.level, n.reason'),
+    processes: q('SELECT ref, source, time, pid, path, command_line, implied FROM process_event ORDER BY ref, source, time, implied'),
+    network: q('SELECT ref, time, remote_ip, remote_port FROM network_event ORDER BY ref, time'),
+    files2: q('SELECT ref, target_path FROM file_event ORDER BY ref, target_path'),
+    dlls: q('SELECT ref, dll_path FROM image_load ORDER BY ref, dll_path'),
+    instances: q('SELECT e.ref, e.source, i.is_service, i.parent_name_lc FROM instance i JOIN process_event e ON e.id = i.event_id ORDER BY e.ref, e.source'),
+  };
+}
+
+describe('parse workers', () => {
+  it('store the same events, notes and instances as parsing on the importing thread', () => {
+    const inputs = [corpus('json'), corpus('csv')];
+    const inline = tempCase();
+    const workers = tempCase();
+    cases.push(inline.close, workers.close);
+    const a = importFiles(inline.db, inputs, { workerMinBytes: Number.MAX_SAFE_INTEGER });
+    const before = ParseChannel.started;
+    const b = importFiles(workers.db, inputs, { workerMinBytes: 0, workers: 3 });
+    expect(ParseChannel.started - before).toBe(20);
+    expect(b.files.map((f) => f.status)).toEqual(a.files.map((f) => f.status));
+    expect(snapshot(workers.db)).toEqual(snapshot(inline.db));
+    expect(a.files.reduce((n, f) => n + f.stored, 0)).toBeGreaterThan(290);
+  });
+});
