@@ -73,7 +73,12 @@ function doImport(db: Db, inputs: string[], io: Io): FileImportResult[] {
   }
   const summary = importFiles(db, inputs, { onProgress: progressPrinter(io) });
   io.err('Import:\n');
-  for (const f of summary.files) io.err(formatImportLine(f) + '\n');
+  const ignored = summary.files.filter((f) => f.status === 'ignored');
+  for (const f of summary.files) if (f.status !== 'ignored') io.err(formatImportLine(f) + '\n');
+  if (ignored.length) {
+    const names = ignored.slice(0, 3).map((f) => path.basename(f.path)).join(', ');
+    io.err(`  ${ignored.length} file(s) ignored, not data: ${names}${ignored.length > 3 ? ', …' : ''}\n`);
+  }
   return summary.files;
 }
 
