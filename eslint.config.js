@@ -6,7 +6,7 @@ import globals from 'globals';
 const uiAndShell = ['electron', 'electron/*', 'react', 'react/*', 'react-dom', 'react-dom/*'];
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'out/', 'release/', 'bench-data/', 'test-results/', '**/*.d.ts'] },
+  { ignores: ['node_modules/', 'dist/', 'out/', 'release/', 'bench-data/', 'test-results/', '.scratch/', '**/*.d.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -70,12 +70,16 @@ function csvStream(path: string, det: Detection): RecordStream {
         continue;
       }
       if (columns === null) columns = (reader.header ?? []).map((c) => (isDefender ? defenderColumn(c) : c.trim()));
+      // Empty cells are absent values (spec 7.4): leaving them out keeps the row small,
+      // which matters on a 72-column union export where most cells are empty.
       const obj: Record<string, unknown> = {};
-      const cols = columns;
-      row.fields.forEach((v, i) => {
-        const c = cols[i];
-        if (c !== undefined && c !== '') obj[c] = isDefender ? v : ecsCell(c, v);
-      });
+      const fields = row.fields;
+      for (let i = 0; i < fields.length; i++) {
+        const v = fields[i]!;
+        const c = columns[i];
+        if (v === '' || c === undefined || c === '') continue;
+        obj[c] = isDefender ? v : ecsCell(c, v);
+      }
       if (isDefender) {
         yield {
           ref,

@@ -41,6 +41,17 @@ function build(
   );
 }
 
+function plausible(iso: string): boolean {
+  const mo = +iso.slice(5, 7);
+  const d = +iso.slice(8, 10);
+  return mo >= 1 && mo <= 12 && d >= 1 && d <= daysIn(+iso.slice(0, 4), mo) &&
+    +iso.slice(11, 13) <= 23 && +iso.slice(14, 16) <= 59 && +iso.slice(17, 19) <= 59;
+}
+
+function daysIn(y: number, mo: number): number {
+  return mo === 2 ? (y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28) : [4, 6, 9, 11].includes(mo) ? 30 : 31;
+}
+
 function zoneOffset(zone: string | undefined): number {
   if (!zone || /^(z|utc|gmt)$/i.test(zone)) return 0;
   const m = /^([+-])(\d{2}):?(\d{2})$/.exec(zone);
@@ -55,9 +66,16 @@ function zoneOffset(zone: string | undefined): number {
  * Log Analytics/Sentinel `10/18/2023, 2:37:28.201 PM`, Kibana `Mar 3, 2020 @ 19:08:32.746`,
  * and epoch milliseconds. Returns null when the text is not a time.
  */
+/** Already Iso7, or ISO with milliseconds: the common cases, answered without a Date. */
+const ISO7_RE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7}Z$/;
+const ISO3_RE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+
 export function parseTime(value: unknown): ParsedTime | null {
   if (typeof value === 'number' && Number.isFinite(value)) return fromEpochMs(value);
   if (typeof value !== 'string') return null;
+  // Field ranges still need checking (month 13 is not a time), so only the shape is fast.
+  if (value.length === 28 && ISO7_RE.test(value) && plausible(value)) return { iso: value, zoned: true };
+  if (value.length === 24 && ISO3_RE.test(value) && plausible(value)) return { iso: `${value.slice(0, 23)}0000Z`, zoned: true };
   const text = value.trim();
   if (!text) return null;
   let m = ISO_RE.exec(text);

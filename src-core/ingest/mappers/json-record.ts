@@ -51,7 +51,8 @@ function classify(v: Record<string, unknown>): Classified {
   }
   const { doc, id } = unwrapHit(v);
   if (isFlatWindowsEvent(doc)) return { dialect: 'security-datasets', doc, id, flat: null };
-  if (looksLikeDefenderColumns(Object.keys(doc)) && !('@timestamp' in doc)) {
+  // Defender API rows always carry DeviceName; checking it first keeps ECS documents cheap.
+  if ('DeviceName' in doc && !('@timestamp' in doc) && looksLikeDefenderColumns(Object.keys(doc))) {
     return { dialect: 'defender-row', doc, id, flat: null };
   }
   const flat = new Doc(doc);

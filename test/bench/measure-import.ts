@@ -1,0 +1,39 @@
+// Child process of run-bench.ts: imports files into a case and prints one JSON line of
+// figures (so memory is measured for the import alone).
+//   node bin/run-ts.mjs test/bench/measure-import.ts CASE FILE...
+import fs from 'node:fs';
+import { openCase } from '../../src-core/store/case-db.js';
+import { importFiles } from '../../src-core/ingest/import-files.js';
+
+const [caseFile, ...files] = process.argv.slice(2);
+if (!caseFile || files.length === 0) throw new Error('usage: measure-import.ts CASE FILE...');
+const { db } = openCase(caseFile);
+const started = performance.now();
+let resolveStarted = 0;
+let peakRss = 0;
+const sample = () => {
+  peakRss = Math.max(peakRss, process.memoryUsage.rss());
+};
+const summary = importFiles(db, files, {
+  onProgress: (p) => {
+    sample();
+    if (p.phase === 'resolving' && resolveStarted === 0) resolveStarted = performance.now();
+  },
+});
+const ended = performance.now();
+db.close();
+sample();
+const records = summary.files.reduce((n, f) => n + f.records, 0);
+const stored = summary.files.reduce((n, f) => n + f.stored, 0);
+const bytes = files.reduce((n, f) => n + fs.statSync(f).size, 0);
+process.stdout.write(JSON.stringify({
+  seconds: (ended - started) / 1000,
+  readSeconds: (resolveStarted - started) / 1000,
+  resolveSeconds: (ended - resolveStarted) / 1000,
+  records,
+  stored,
+  failed: summary.files.reduce((n, f) => n + f.failed, 0),
+  bytes,
+  peakRssMB: Math.max(peakRss, process.resourceUsage().maxRSS * 1024) / 1e6,
+  caseMB: fs.statSync(caseFile).size / 1e6,
+}) + '\n');
