@@ -25,7 +25,7 @@ export interface ParseEnd {
   bytesRead: number;
 }
 
-const BATCH_RECORDS = 2000;
+const BATCH_RECORDS = 250;
 
 /** Parses and maps a whole file, handing out batches; returns what is known at the end. */
 export function parseFile(path: string, det: Detection, emit: (b: Batch) => void): ParseEnd {

@@ -22,8 +22,11 @@ const PROCESS_COLS = [
 
 export class EventWriter {
   private readonly hostIds = new Map<string, number>();
-  private readonly hostNamesSeen = new Set<string>();
-  private readonly procIds = new Map<string, number>();
+  private readonly hostBySpelling = new Map<string, number>();
+  private readonly procIds = new Map<number, Map<string, number>>();
+  private procCached = 0;
+  /** Reused bind arrays, one per statement: no allocation per row. */
+  private readonly args = new Map<Statement, unknown[]>();
   /** Implied processes already written (they repeat on every Defender row of a process). */
   private readonly impliedSeen = new Set<number>();
 
@@ -64,6 +67,9 @@ export class EventWriter {
 
   /** Interns a host (by host key), records its spelling, and marks it for re-resolution. */
   hostId(name: string): number {
+    // Keyed by the spelling first: the common case costs one Map lookup.
+    const known = this.hostBySpelling.get(name);
+    if (known !== undefined) return known;
     const key = hostKey(name);
     let id = this.hostIds.get(key);
     if (id === undefined) {
@@ -72,24 +78,25 @@ export class EventWriter {
       this.s.hostDirty.run(id);
       this.hostIds.set(key, id);
     }
-    const spelled = `${id}\u0000${name}`;
-    if (!this.hostNamesSeen.has(spelled)) {
-      if (this.hostNamesSeen.size >= CACHE_MAX) this.hostNamesSeen.clear();
-      this.s.hostNameIns.run(id, name);
-      this.hostNamesSeen.add(spelled);
-    }
+    this.s.hostNameIns.run(id, name);
+    if (this.hostBySpelling.size >= CACHE_MAX) this.hostBySpelling.clear();
+    this.hostBySpelling.set(name, id);
     return id;
   }
 
   procId(hostId: number, key: string | number | null): number | null {
     if (key === null || typeof key === 'number') return null;
-    const cacheKey = `${hostId}\u0000${key}`;
-    let id = this.procIds.get(cacheKey);
+    let perHost = this.procIds.get(hostId);
+    if (!perHost) this.procIds.set(hostId, (perHost = new Map()));
+    let id = perHost.get(key);
     if (id !== undefined) return id;
     const row = this.s.procGet.get(hostId, key) as { id: number } | undefined;
     id = row ? row.id : Number(this.s.procIns.run(hostId, key).lastInsertRowid);
-    if (this.procIds.size >= CACHE_MAX) this.procIds.clear();
-    this.procIds.set(cacheKey, id);
+    if (++this.procCached >= CACHE_MAX) {
+      this.procIds.clear();
+      this.procCached = 0;
+    }
+    perHost.set(key, id);
     return id;
   }
 
@@ -110,9 +117,18 @@ export class EventWriter {
     return 'stored';
   }
 
+  /** Binds `head` (file_id, ref, source, host_id, time), then `fixed`, then w[from..]. */
+  private run(stmt: Statement, fileId: number, hostId: number, w: WireItem, fixed: readonly unknown[], from: number): void {
+    let a = this.args.get(stmt);
+    if (!a) this.args.set(stmt, (a = []));
+    a.length = 0;
+    a.push(fileId, w[4], w[3], hostId, w[2], ...fixed);
+    for (let i = from; i < w.length; i++) a.push(w[i]);
+    stmt.run(a);
+  }
+
   private writeItem(fileId: number, w: WireItem): void {
     const hostId = this.hostId(w[1]);
-    const head = [fileId, w[4], w[3], hostId, w[2]] as const;
     switch (w[0]) {
       case 'p': {
         const procId = this.procId(hostId, w[5]!);
@@ -122,21 +138,23 @@ export class EventWriter {
           if (this.impliedSeen.size >= CACHE_MAX) this.impliedSeen.clear();
           this.impliedSeen.add(procId);
         }
-        (implied ? this.s.implied : this.s.process).run(
-          ...head, w[1], w[7], procId, this.procId(hostId, w[6]!), ...w.slice(8),
-        );
+        this.run(implied ? this.s.implied : this.s.process, fileId, hostId, w, [w[1], w[7], procId, this.procId(hostId, w[6]!)], 8);
         return;
       }
       case 'n':
-      case 'f':
-      case 'i':
-      case 'e': {
-        const stmt = w[0] === 'n' ? this.s.network : w[0] === 'f' ? this.s.file : w[0] === 'i' ? this.s.image : this.s.end;
-        stmt.run(...head, this.procId(hostId, w[5]!), ...w.slice(6));
+        this.run(this.s.network, fileId, hostId, w, [this.procId(hostId, w[5]!)], 6);
         return;
-      }
+      case 'f':
+        this.run(this.s.file, fileId, hostId, w, [this.procId(hostId, w[5]!)], 6);
+        return;
+      case 'i':
+        this.run(this.s.image, fileId, hostId, w, [this.procId(hostId, w[5]!)], 6);
+        return;
+      case 'e':
+        this.run(this.s.end, fileId, hostId, w, [this.procId(hostId, w[5]!)], 6);
+        return;
       case 's':
-        this.s.service.run(...head, ...w.slice(5));
+        this.run(this.s.service, fileId, hostId, w, [], 5);
         return;
       default:
         throw new Error(`unknown wire item kind ${w[0]}`);
@@ -149,8 +167,9 @@ export class EventWriter {
    */
   reset(): void {
     this.hostIds.clear();
-    this.hostNamesSeen.clear();
+    this.hostBySpelling.clear();
     this.procIds.clear();
+    this.procCached = 0;
     this.impliedSeen.clear();
   }
 }
