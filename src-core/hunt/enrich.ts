@@ -38,7 +38,8 @@ interface InstallRow {
 
 export function enrichRows(db: Db, rows: ReportRow[], bounds: Bounds): void {
   if (rows.length === 0) return;
-  const procs = 'SELECT proc_id FROM proc_instance WHERE instance_id = ?';
+  // An instance's identities: its own, plus any merged into it (a 4688's pid+time key).
+  const procs = 'SELECT ? UNION ALL SELECT proc_id FROM proc_instance WHERE instance_id = ?';
   const w = (col: string) => windowSql(col, bounds);
   const q = {
     children: db.prepare(
@@ -46,7 +47,11 @@ export function enrichRows(db: Db, rows: ReportRow[], bounds: Bounds): void {
          JOIN process_event e ON e.id = c.event_id
         WHERE c.parent_id = ? AND ${w('c.start_time').sql} ORDER BY c.start_time, c.proc_id`,
     ),
-    own: db.prepare(`SELECT DISTINCT file_id FROM process_event WHERE proc_id IN (${procs})`),
+    own: db.prepare(
+      `SELECT e.file_id, e.host_name, e.name, e.command_line, e.user, e.pid, e.implied, e.id = i.event_id AS is_primary, i.flags
+         FROM process_event e JOIN instance i ON i.proc_id = ?
+        WHERE e.proc_id IN (${procs}) ORDER BY is_primary DESC, e.implied, e.id`,
+    ),
     network: db.prepare(
       `SELECT time, remote_ip, remote_port, remote_name, file_id FROM network_event
         WHERE proc_id IN (${procs}) AND ${w('time').sql} ORDER BY time, id`,
@@ -80,7 +85,23 @@ export function enrichRows(db: Db, rows: ReportRow[], bounds: Bounds): void {
   for (const row of rows) {
     const id = row.instanceId;
     const sources = new OrderedSet<number>(String);
-    for (const r of q.own.all(id) as Array<{ file_id: number }>) sources.add(r.file_id);
+    const own = q.own.all(id, id, id) as Array<{
+      file_id: number; host_name: string; name: string | null; command_line: string | null; user: string | null;
+      pid: number | null; flags: string | null;
+    }>;
+    // The primary record speaks; the instance's other records fill its gaps (spec 7.14).
+    for (const r of own) {
+      sources.add(r.file_id);
+      row.name ??= r.name;
+      row.commandLine ??= r.command_line;
+      row.user ??= r.user;
+      row.pid ??= r.pid;
+    }
+    if (own[0]) {
+      row.hostName = own[0].host_name;
+      row.flags = own[0].flags ? (JSON.parse(own[0].flags) as string[]) : [];
+    }
+    row.name ??= baseName(row.path);
     let first = row.startTime;
     let last = row.startTime;
     const seen = (t: string) => {
@@ -102,7 +123,7 @@ export function enrichRows(db: Db, rows: ReportRow[], bounds: Bounds): void {
     const ips = new OrderedSet<string>(exact);
     const ports = new OrderedSet<number>(String);
     const names = new OrderedSet<string>(folded);
-    for (const n of q.network.all(id, ...w('time').params) as Array<{
+    for (const n of q.network.all(id, id, ...w('time').params) as Array<{
       time: string; remote_ip: string | null; remote_port: number | null; remote_name: string | null; file_id: number;
     }>) {
       ips.add(n.remote_ip);
@@ -113,7 +134,7 @@ export function enrichRows(db: Db, rows: ReportRow[], bounds: Bounds): void {
     }
 
     const files = new OrderedSet<{ path: string; action: string | null; hash: string | null }>((f) => f.path.toLowerCase());
-    for (const f of q.files.all(id, ...w('time').params) as Array<{
+    for (const f of q.files.all(id, id, ...w('time').params) as Array<{
       time: string; target_path: string; action: string | null; sha256: string | null; sha1: string | null; md5: string | null; file_id: number;
     }>) {
       files.add({ path: f.target_path, action: f.action, hash: hashKey(f) });
@@ -124,7 +145,7 @@ export function enrichRows(db: Db, rows: ReportRow[], bounds: Bounds): void {
     const dlls = new OrderedSet<{ path: string; hash: string | null; signed: boolean | null; signature: Signature; signer: string | null }>(
       (d) => d.path.toLowerCase(),
     );
-    for (const d of q.dlls.all(id, ...w('time').params) as Array<{
+    for (const d of q.dlls.all(id, id, ...w('time').params) as Array<{
       time: string; dll_path: string; sha256: string | null; sha1: string | null; md5: string | null;
       signed: number | null; signature: Signature; signer: string | null; file_id: number;
     }>) {
@@ -132,7 +153,7 @@ export function enrichRows(db: Db, rows: ReportRow[], bounds: Bounds): void {
       sources.add(d.file_id);
       seen(d.time);
     }
-    const end = (q.ends.get(id, ...w('time').params) as { t: string | null }).t;
+    const end = (q.ends.get(id, id, ...w('time').params) as { t: string | null }).t;
     if (end !== null) seen(end);
 
     let installs = installsByHost.get(row.host);

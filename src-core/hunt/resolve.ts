@@ -18,6 +18,11 @@ interface StartRow {
   parent_path: string | null;
   parent_name: string | null;
   is_4688: number;
+  sha256: string | null;
+  sha1: string | null;
+  md5: string | null;
+  signature: string;
+  signer: string | null;
 }
 
 interface Instance {
@@ -101,7 +106,7 @@ export function resolveHost(db: Db, hostId: number): void {
   const rows = db
     .prepare(
       `SELECT id, proc_id, time, implied, source, pid, path, name, parent_proc_id, parent_pid, parent_path,
-              parent_name, is_4688
+              parent_name, is_4688, sha256, sha1, md5, signature, signer
          FROM process_event WHERE host_id = ? ORDER BY time, id`,
     )
     .all(hostId) as StartRow[];
@@ -175,18 +180,36 @@ export function resolveHost(db: Db, hostId: number): void {
   db.prepare('DELETE FROM proc_instance WHERE host_id = ?').run(hostId);
   const insInstance = db.prepare(
     `INSERT INTO instance (proc_id, host_id, event_id, merged_event_id, start_time, name_lc, parent_id, parent_name_lc,
-                           is_service, flags) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+                           is_service, flags, sha256, sha1, md5, signature, signer, parent_is_service)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const insAlias = db.prepare('INSERT INTO proc_instance (proc_id, instance_id, host_id) VALUES (?, ?, ?)');
+  const isService = (inst: Instance | undefined) => inst !== undefined && inst.parentNameLc === 'services.exe';
   for (const inst of instances.values()) {
     const p = inst.primary;
+    const service = isService(inst);
+    const parent = inst.parentId === null ? undefined : instances.get(inst.parentId);
+    // Only service processes are hunted: their attributes are gap-filled and stored here
+    // so the hunt reads one table (spec 7.14: the primary record wins, others fill gaps).
+    const a = service ? effective(inst) : null;
     insInstance.run(
       inst.procId, hostId, p.id, inst.merged?.id ?? null, p.time, nameOf(p), inst.parentId, inst.parentNameLc,
-      inst.parentNameLc === 'services.exe' ? 1 : 0, inst.flags.length ? JSON.stringify(inst.flags) : null,
+      service ? 1 : 0, inst.flags.length ? JSON.stringify(inst.flags) : null,
+      a?.sha256 ?? null, a?.sha1 ?? null, a?.md5 ?? null, a?.signature ?? null, a?.signer ?? null, isService(parent) ? 1 : 0,
     );
-    insAlias.run(inst.procId, inst.procId, hostId);
   }
   for (const [from, to] of alias) insAlias.run(from, to, hostId);
+}
+
+/** The instance's hashes and signature: the primary record's, gaps filled by the others in priority order. */
+function effective(inst: Instance): { sha256: string | null; sha1: string | null; md5: string | null; signature: string; signer: string | null } {
+  const rows = [...inst.rows].sort((a, b) => priority(a) - priority(b) || a.id - b.id);
+  const first = <K extends 'sha256' | 'sha1' | 'md5' | 'signer'>(k: K) => {
+    if (inst.primary[k] !== null) return inst.primary[k];
+    return rows.find((r) => r[k] !== null)?.[k] ?? null;
+  };
+  const signature = inst.primary.signature !== 'unknown' ? inst.primary.signature : rows.find((r) => r.signature !== 'unknown')?.signature ?? 'unknown';
+  return { sha256: first('sha256'), sha1: first('sha1'), md5: first('md5'), signature, signer: first('signer') };
 }
 
 /** Rebuilds every host an import touched. Returns how many hosts were rebuilt. */

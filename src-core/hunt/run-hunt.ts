@@ -12,104 +12,62 @@ import { enrichRows } from './enrich.js';
 import { resolveDirtyHosts } from './resolve.js';
 import { LONGTAIL_VERSION } from '../version.js';
 
+/** What the measures need of a service process; the rest is read for reported rows only. */
 export interface ServiceInstance {
   instanceId: number;
-  hostId: number;
   host: string;
-  hostName: string;
   startTime: string;
   nameLc: string | null;
-  name: string | null;
   path: string | null;
-  commandLine: string | null;
-  user: string | null;
-  pid: number | null;
   hashes: { sha256: string | null; sha1: string | null; md5: string | null };
   signature: Signature;
   signer: string | null;
-  flags: string[];
 }
 
 interface InstanceRow {
   instance_id: number;
-  host_id: number;
   host: string;
   start_time: string;
   name_lc: string | null;
-  flags: string | null;
-  primary_event: number;
-  event_id: number;
-  host_name: string;
   path: string | null;
-  name: string | null;
-  command_line: string | null;
-  user: string | null;
-  pid: number | null;
   sha256: string | null;
   sha1: string | null;
   md5: string | null;
-  signature: Signature;
+  signature: Signature | null;
   signer: string | null;
 }
 
-/**
- * Every service process instance with its attributes: the primary start row speaks,
- * the instance's other rows (a merged 4688, Defender's implied row) fill gaps only.
- */
+/** Every service process instance (resolve.ts stored their gap-filled hashes and signature). */
 function loadServiceInstances(db: Db): ServiceInstance[] {
+  const out: ServiceInstance[] = [];
   const rows = db
     .prepare(
-      `SELECT i.proc_id AS instance_id, i.host_id, h.key AS host, i.start_time, i.name_lc, i.flags,
-              i.event_id AS primary_event, e.id AS event_id, e.host_name, e.path, e.name, e.command_line, e.user,
-              e.pid, e.sha256, e.sha1, e.md5, e.signature, e.signer
-         FROM instance i
-         JOIN host h ON h.id = i.host_id
-         JOIN proc_instance pi ON pi.instance_id = i.proc_id
-         JOIN process_event e ON e.proc_id = pi.proc_id
-        WHERE i.is_service = 1
-        ORDER BY i.proc_id, (e.id = i.event_id) DESC, e.implied, e.id`,
+      `SELECT i.proc_id AS instance_id, h.key AS host, i.start_time, i.name_lc, e.path,
+              i.sha256, i.sha1, i.md5, i.signature, i.signer
+         FROM instance i JOIN host h ON h.id = i.host_id JOIN process_event e ON e.id = i.event_id
+        WHERE i.is_service = 1`,
     )
-    .all() as InstanceRow[];
-  const out: ServiceInstance[] = [];
-  let cur: ServiceInstance | null = null;
+    .iterate() as IterableIterator<InstanceRow>;
   for (const r of rows) {
-    if (!cur || cur.instanceId !== r.instance_id) {
-      cur = {
-        instanceId: r.instance_id, hostId: r.host_id, host: r.host, hostName: r.host_name, startTime: r.start_time,
-        nameLc: r.name_lc, name: r.name, path: r.path, commandLine: r.command_line, user: r.user, pid: r.pid,
-        hashes: { sha256: r.sha256, sha1: r.sha1, md5: r.md5 }, signature: r.signature, signer: r.signer,
-        flags: r.flags ? (JSON.parse(r.flags) as string[]) : [],
-      };
-      out.push(cur);
-      continue;
-    }
-    cur.name ??= r.name;
-    cur.path ??= r.path;
-    cur.commandLine ??= r.command_line;
-    cur.user ??= r.user;
-    cur.pid ??= r.pid;
-    cur.hashes.sha256 ??= r.sha256;
-    cur.hashes.sha1 ??= r.sha1;
-    cur.hashes.md5 ??= r.md5;
-    if (cur.signature === 'unknown') cur.signature = r.signature;
-    cur.signer ??= r.signer;
+    out.push({
+      instanceId: r.instance_id, host: r.host, startTime: r.start_time, nameLc: r.name_lc, path: r.path,
+      hashes: { sha256: r.sha256, sha1: r.sha1, md5: r.md5 }, signature: r.signature ?? 'unknown', signer: r.signer,
+    });
   }
   return out;
 }
 
-/** Child launches in the window per service instance (spec 3.3 and 7.1). */
-function childCounts(db: Db, ids: readonly number[], where: { sql: string; params: string[] }): Map<number, number> {
-  db.exec('CREATE TEMP TABLE IF NOT EXISTS hunt_service (id INTEGER PRIMARY KEY)');
-  db.exec('DELETE FROM temp.hunt_service');
-  const ins = db.prepare('INSERT INTO temp.hunt_service (id) VALUES (?)');
-  for (const id of ids) ins.run(id);
+/**
+ * Child launches in the window per service instance (spec 3.3 and 7.1), read from
+ * the partial index of service children.
+ */
+function childCounts(db: Db, where: { sql: string; params: string[] }): Map<number, number> {
   const rows = db
     .prepare(
-      `SELECT c.parent_id AS id, count(*) AS n FROM temp.hunt_service s JOIN instance c ON c.parent_id = s.id
-        WHERE ${where.sql} GROUP BY c.parent_id`,
+      `SELECT parent_id AS id, count(*) AS n FROM instance INDEXED BY instance_service_child
+        WHERE parent_is_service = 1 AND ${where.sql} GROUP BY parent_id`,
     )
     .all(...where.params) as Array<{ id: number; n: number }>;
-  db.exec('DELETE FROM temp.hunt_service');
   return new Map(rows.map((r) => [r.id, r.n]));
 }
 
@@ -149,7 +107,7 @@ export function runHunt(db: Db, params: HuntParams, options: HuntOptions = {}): 
 
   // Spec 7.9: launches per (host, service name), over every non-allowlisted service
   // instance's children started in the window (the service itself may predate it).
-  const counts = childCounts(db, kept.map((k) => k.inst.instanceId), windowSql('c.start_time', bounds));
+  const counts = childCounts(db, windowSql('start_time', bounds));
   const launches = new Map<string, number>();
   for (const { inst } of kept) {
     const key = `${inst.host}\u0000${inst.nameLc ?? ''}`;
@@ -184,13 +142,13 @@ export function runHunt(db: Db, params: HuntParams, options: HuntOptions = {}): 
     const included = params.match === 'all' ? rareBy.length === chosen.size && chosen.size > 0 : rareBy.length > 0;
     if (!included) continue;
     rows.push({
-      instanceId: inst.instanceId, host: inst.host, hostName: inst.hostName, name: inst.name, path: inst.path,
-      commandLine: inst.commandLine, user: inst.user, pid: inst.pid, startTime: inst.startTime, hash,
+      instanceId: inst.instanceId, host: inst.host, hostName: inst.host, name: null, path: inst.path,
+      commandLine: null, user: null, pid: null, startTime: inst.startTime, hash,
       hashes: { ...inst.hashes }, signature: inst.signature, signer: inst.signer,
       binaryHosts: bHosts, pathKey, pathHosts: pHosts, launchesOnHost: launchCount, rareBy,
       children: [], childCommandLines: [], remoteIps: [], remotePorts: [], remoteNames: [], files: [], fileDetails: [],
       dlls: [], dllDetails: [], serviceInstall: null, firstSeen: inst.startTime, lastSeen: inst.startTime,
-      sources: [], flags: [...inst.flags],
+      sources: [], flags: [],
     });
   }
   enrichRows(db, rows, bounds);

@@ -2,6 +2,7 @@
 import type { Migration } from './types.js';
 import { initial } from './001-initial.js';
 import { defaults } from './002-defaults.js';
+import { serviceAttributes } from './003-service-attributes.js';
 
-export const MIGRATIONS: readonly Migration[] = [initial, defaults];
+export const MIGRATIONS: readonly Migration[] = [initial, defaults, serviceAttributes];
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
