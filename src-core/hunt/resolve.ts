@@ -6,6 +6,7 @@ import { diffTicks } from '../normalize/time.js';
 
 interface StartRow {
   id: number;
+  host_id: number;
   proc_id: number | null;
   time: string;
   implied: number;
@@ -18,6 +19,9 @@ interface StartRow {
   parent_path: string | null;
   parent_name: string | null;
   is_4688: number;
+}
+
+interface Attributes {
   sha256: string | null;
   sha1: string | null;
   md5: string | null;
@@ -34,6 +38,9 @@ interface Instance {
   parentNameLc: string | null;
   flags: string[];
 }
+
+/** Process starts held in memory at once while rebuilding many hosts. */
+const RESOLVE_BATCH_ROWS = 500_000;
 
 /** Spec 7.14: at most this far apart (inclusive), in 100 ns ticks. */
 const MERGE_TICKS = 2 * 10_000_000;
@@ -102,15 +109,23 @@ function merge4688(instances: Map<number, Instance>): Map<number, number> {
 }
 
 /** Rebuilds one host's instances from its process starts. */
-export function resolveHost(db: Db, hostId: number): void {
-  const rows = db
-    .prepare(
-      `SELECT id, proc_id, time, implied, source, pid, path, name, parent_proc_id, parent_pid, parent_path,
-              parent_name, is_4688, sha256, sha1, md5, signature, signer
-         FROM process_event WHERE host_id = ? ORDER BY time, id`,
-    )
-    .all(hostId) as StartRow[];
+// Only what resolution needs: the hashes and signature are read later, for service
+// processes only (materialising every row's hashes cost more than the rest).
+const COLUMNS = `id, host_id, proc_id, time, implied, source, pid, path, name, parent_proc_id, parent_pid, parent_path,
+  parent_name, is_4688`;
 
+type RawRow = [number, number, number | null, string, number, string, number | null, string | null, string | null,
+  number | null, number | null, string | null, string | null, number];
+
+function toRow(r: RawRow): StartRow {
+  return {
+    id: r[0], host_id: r[1], proc_id: r[2], time: r[3], implied: r[4], source: r[5], pid: r[6], path: r[7], name: r[8],
+    parent_proc_id: r[9], parent_pid: r[10], parent_path: r[11], parent_name: r[12], is_4688: r[13],
+  };
+}
+
+/** Rebuilds one host's instances from its process starts (`rows` in time order). */
+function resolveHostRows(db: Db, hostId: number, rows: readonly StartRow[], clear: boolean): void {
   const instances = new Map<number, Instance>();
   for (const r of rows) {
     if (r.proc_id === null) continue;
@@ -176,14 +191,18 @@ export function resolveHost(db: Db, hostId: number): void {
     }
   }
 
-  db.prepare('DELETE FROM instance WHERE host_id = ?').run(hostId);
-  db.prepare('DELETE FROM proc_instance WHERE host_id = ?').run(hostId);
+  if (clear) {
+    db.prepare('DELETE FROM instance WHERE host_id = ?').run(hostId);
+    db.prepare('DELETE FROM proc_instance WHERE host_id = ?').run(hostId);
+  }
   const insInstance = db.prepare(
     `INSERT INTO instance (proc_id, host_id, event_id, merged_event_id, start_time, name_lc, parent_id, parent_name_lc,
                            is_service, flags, sha256, sha1, md5, signature, signer, parent_is_service)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const insAlias = db.prepare('INSERT INTO proc_instance (proc_id, instance_id, host_id) VALUES (?, ?, ?)');
+  const attrs = db.prepare('SELECT sha256, sha1, md5, signature, signer FROM process_event WHERE id = ?');
+  const attributesOf = (id: number) => attrs.get(id) as Attributes;
   const isService = (inst: Instance | undefined) => inst !== undefined && inst.parentNameLc === 'services.exe';
   for (const inst of instances.values()) {
     const p = inst.primary;
@@ -191,7 +210,7 @@ export function resolveHost(db: Db, hostId: number): void {
     const parent = inst.parentId === null ? undefined : instances.get(inst.parentId);
     // Only service processes are hunted: their attributes are gap-filled and stored here
     // so the hunt reads one table (spec 7.14: the primary record wins, others fill gaps).
-    const a = service ? effective(inst) : null;
+    const a = service ? effective(inst, attributesOf) : null;
     insInstance.run(
       inst.procId, hostId, p.id, inst.merged?.id ?? null, p.time, nameOf(p), inst.parentId, inst.parentNameLc,
       service ? 1 : 0, inst.flags.length ? JSON.stringify(inst.flags) : null,
@@ -202,25 +221,78 @@ export function resolveHost(db: Db, hostId: number): void {
 }
 
 /** The instance's hashes and signature: the primary record's, gaps filled by the others in priority order. */
-function effective(inst: Instance): { sha256: string | null; sha1: string | null; md5: string | null; signature: string; signer: string | null } {
-  const rows = [...inst.rows].sort((a, b) => priority(a) - priority(b) || a.id - b.id);
-  const first = <K extends 'sha256' | 'sha1' | 'md5' | 'signer'>(k: K) => {
-    if (inst.primary[k] !== null) return inst.primary[k];
-    return rows.find((r) => r[k] !== null)?.[k] ?? null;
-  };
-  const signature = inst.primary.signature !== 'unknown' ? inst.primary.signature : rows.find((r) => r.signature !== 'unknown')?.signature ?? 'unknown';
-  return { sha256: first('sha256'), sha1: first('sha1'), md5: first('md5'), signature, signer: first('signer') };
+function effective(inst: Instance, attributesOf: (eventId: number) => Attributes): Attributes {
+  const rows = [inst.primary, ...inst.rows.filter((r) => r !== inst.primary).sort((a, b) => priority(a) - priority(b) || a.id - b.id)];
+  const out: Attributes = { sha256: null, sha1: null, md5: null, signature: 'unknown', signer: null };
+  for (const r of rows) {
+    const a = attributesOf(r.id);
+    out.sha256 ??= a.sha256;
+    out.sha1 ??= a.sha1;
+    out.md5 ??= a.md5;
+    out.signer ??= a.signer;
+    if (out.signature === 'unknown') out.signature = a.signature;
+    if (out.sha256 && out.sha1 && out.md5 && out.signer && out.signature !== 'unknown') break;
+  }
+  return out;
 }
 
-/** Rebuilds every host an import touched. Returns how many hosts were rebuilt. */
+/** Rebuilds one host's instances. */
+export function resolveHost(db: Db, hostId: number): void {
+  const rows = (db.prepare(`SELECT ${COLUMNS} FROM process_event WHERE host_id = ? ORDER BY time, id`).raw().all(hostId) as RawRow[]).map(toRow);
+  resolveHostRows(db, hostId, rows, true);
+}
+
+/**
+ * Rebuilds every host an import touched; returns how many. Reading a host's starts
+ * through the index jumps all over the table (hosts' rows are interleaved), so when
+ * many hosts are dirty the table is read in one sequential pass per batch of hosts
+ * instead, each batch bounded in rows so memory stays flat.
+ */
 export function resolveDirtyHosts(db: Db): number {
-  const hosts = db.prepare('SELECT id FROM host WHERE resolved = 0').all() as Array<{ id: number }>;
+  const counts = db
+    .prepare('SELECT h.id, h.resolved, (SELECT count(*) FROM process_event e WHERE e.host_id = h.id) AS n FROM host h')
+    .all() as Array<{ id: number; resolved: number; n: number }>;
+  const dirty = counts.filter((c) => c.resolved === 0);
+  if (dirty.length === 0) return 0;
+  const total = counts.reduce((a, c) => a + c.n, 0);
+  const dirtyRows = dirty.reduce((a, c) => a + c.n, 0);
   const done = db.prepare('UPDATE host SET resolved = 1 WHERE id = ?');
-  for (const { id } of hosts) {
+  const everything = dirty.length === counts.length;
+  if (dirtyRows < total / 10) {
     db.transaction(() => {
-      resolveHost(db, id);
-      done.run(id);
+      for (const { id } of dirty) {
+        resolveHost(db, id);
+        done.run(id);
+      }
+    })();
+    return dirty.length;
+  }
+  if (everything) {
+    db.transaction(() => {
+      db.prepare('DELETE FROM instance').run();
+      db.prepare('DELETE FROM proc_instance').run();
     })();
   }
-  return hosts.length;
+  const scan = db.prepare(
+    `SELECT ${COLUMNS} FROM process_event NOT INDEXED WHERE host_id IN (SELECT value FROM json_each(?))`,
+  ).raw();
+  for (let i = 0; i < dirty.length; ) {
+    const batch: number[] = [];
+    let rowsInBatch = 0;
+    while (i < dirty.length && (batch.length === 0 || rowsInBatch + dirty[i]!.n <= RESOLVE_BATCH_ROWS)) {
+      batch.push(dirty[i]!.id);
+      rowsInBatch += dirty[i]!.n;
+      i++;
+    }
+    const byHost = new Map<number, StartRow[]>(batch.map((id) => [id, []]));
+    for (const r of scan.iterate(JSON.stringify(batch)) as IterableIterator<RawRow>) byHost.get(r[1])!.push(toRow(r));
+    db.transaction(() => {
+      for (const [id, rows] of byHost) {
+        rows.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : a.id - b.id));
+        resolveHostRows(db, id, rows, !everything);
+        done.run(id);
+      }
+    })();
+  }
+  return dirty.length;
 }
