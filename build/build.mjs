@@ -1,5 +1,5 @@
-// Bundles the Electron main process and the CLI into dist/ with esbuild. Native and
-// Electron modules stay external (they are loaded at run time).
+// Bundles the CLI (with its parse worker) and the Electron main process into dist/
+// with esbuild. Native and Electron modules stay external (loaded at run time).
 import { build } from 'esbuild';
 
 const common = {
@@ -10,12 +10,17 @@ const common = {
   external: ['electron', 'better-sqlite3'],
   logLevel: 'info',
 };
-
-await build({ ...common, entryPoints: ['electron/main.ts'], outfile: 'dist/electron/main.cjs', format: 'cjs' });
-await build({
+// ESM bundles use require() for the native module: give them one.
+const esm = {
   ...common,
-  entryPoints: ['src-core/cli.ts'],
-  outfile: 'dist/cli.js',
   format: 'esm',
   banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
+};
+
+await build({
+  ...esm,
+  // The worker sits next to the CLI: parse-channel.ts finds it relative to import.meta.url.
+  entryPoints: { cli: 'src-core/cli.ts', 'parse-worker': 'src-core/ingest/parse-worker.ts' },
+  outdir: 'dist',
 });
+await build({ ...common, entryPoints: ['electron/main.ts'], outfile: 'dist/electron/main.cjs', format: 'cjs' });

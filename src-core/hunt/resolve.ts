@@ -40,7 +40,7 @@ interface Instance {
 }
 
 /** Process starts held in memory at once while rebuilding many hosts. */
-const RESOLVE_BATCH_ROWS = 500_000;
+const RESOLVE_BATCH_ROWS = 100_000;
 
 /** Spec 7.14: at most this far apart (inclusive), in 100 ns ticks. */
 const MERGE_TICKS = 2 * 10_000_000;

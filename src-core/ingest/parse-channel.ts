@@ -27,6 +27,8 @@ export class ParseChannel {
     this.worker = startWorker(new URL('./parse-worker.js', import.meta.url), import.meta.url, {
       workerData: { path, det, port: port2, signal },
       transferList: [port2],
+      // A parser holds a few batches at a time; a cap keeps garbage from piling up.
+      resourceLimits: { maxOldGenerationSizeMb: 128 },
     });
     ParseChannel.started++;
     // An error before the first post (e.g. a module that fails to load) still ends the wait.

@@ -30,7 +30,7 @@ export type SourceTag = string;
  * - `guid:<lowercase guid without braces>` for Sysmon ProcessGuid (and Elastic
  *   entity ids that are GUIDs, so Sysmon seen through Elastic links to EVTX);
  * - `ent:<entity_id>` for other Elastic entity ids (case kept: they are base64);
- * - `pt:<pid>@<Iso7>` for Defender (pid, creation time) and 4688 (pid, event time).
+ * - `pt:<Iso7>#<pid>` for Defender (pid, creation time) and 4688 (pid, event time).
  */
 export type ProcKey = string;
 

@@ -65,9 +65,12 @@ export function entityKey(value: unknown): ProcKey | null {
   return `ent:${text}`;
 }
 
-/** Defender (pid, creation time) and 4688 (pid, event time) identities. */
+/**
+ * Defender (pid, creation time) and 4688 (pid, event time) identities. Time first, so
+ * a host's new identities sort after its older ones (an index-friendly insert order).
+ */
 export function pidTimeKey(pid: number | null, iso: string | null): ProcKey | null {
-  return pid === null || iso === null ? null : `pt:${pid}@${iso}`;
+  return pid === null || iso === null ? null : `pt:${iso}#${pid}`;
 }
 
 /** Last path component (`\` or `/`), as given. */

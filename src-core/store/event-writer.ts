@@ -5,9 +5,8 @@ import type { Statement } from 'better-sqlite3';
 import type { Db } from './case-db.js';
 import type { MappedItem } from '../model/events.js';
 import { hostKey } from '../normalize/values.js';
-import { toWire, type RecordKey, type WireItem, type WireRecord } from './wire.js';
+import { toWire, type WireItem, type WireRecord } from './wire.js';
 
-export { recordKeyValue } from './wire.js';
 
 /** Bound on the identity caches so memory does not grow with the input. */
 const CACHE_MAX = 200_000;
@@ -101,9 +100,8 @@ export class EventWriter {
   }
 
   /** Claims a record identity for `fileId`. False when the case already holds it. */
-  claim(key: RecordKey, fileId: number): boolean {
-    const k = typeof key === 'string' || Buffer.isBuffer(key) ? key : Buffer.from(key.buffer, key.byteOffset, key.byteLength);
-    return this.s.keyIns.run(k, fileId).changes > 0;
+  claim(key: string, fileId: number): boolean {
+    return this.s.keyIns.run(key, fileId).changes > 0;
   }
 
   /** Writes the items mapped from one source record (see toWire). */

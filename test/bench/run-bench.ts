@@ -51,7 +51,7 @@ await build({
 });
 
 function child<T>(script: string, args: string[]): T {
-  const out = execFileSync(process.execPath, [path.join(buildDir, script.replace(/\.ts$/, '.js')), ...args], {
+  const out = execFileSync(process.execPath, ['--max-old-space-size=320', path.join(buildDir, script.replace(/\.ts$/, '.js')), ...args], {
     encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * 1024 * 1024,
   });
   return JSON.parse(out.trim().split('\n').pop()!) as T;

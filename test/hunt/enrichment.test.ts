@@ -67,9 +67,9 @@ describe('enrichment (spec section 4, 7.11)', () => {
 
   it('links Defender actions through (pid, creation time) of the initiating process', () => {
     const db = newCase();
-    const proc = `pt:4100@${t('2026-10-01T09:00:00.1234567')}`;
+    const proc = `pt:${t('2026-10-01T09:00:00.1234567')}#4100`;
     const actor = implied({ proc, time: '2026-10-01T09:00:00.1234567', pid: 4100, path: 'C:\\Windows\\Temp\\a7f3c2e1.exe' });
-    const other = implied({ proc: `pt:4100@${t('2026-10-01T08:00:00')}`, time: '2026-10-01T08:00:00', pid: 4100, path: 'C:\\x\\old.exe' });
+    const other = implied({ proc: `pt:${t('2026-10-01T08:00:00')}#4100`, time: '2026-10-01T08:00:00', pid: 4100, path: 'C:\\x\\old.exe' });
     addFile(db, 'defender.csv', [
       [net('WS01', '2026-10-01T09:00:01', proc, '192.0.2.50', 443, 'https://c2.example/'), actor],
       [net('WS01', '2026-10-01T09:00:02', other.proc, '192.0.2.99', 80), other],

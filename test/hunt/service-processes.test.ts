@@ -82,7 +82,7 @@ describe('service processes (spec section 2)', () => {
 
   it('treats a Defender row with InitiatingProcessParentFileName services.exe as an action of a service process', () => {
     const db = newCase();
-    const proc = `pt:4242@${t('2026-10-01T07:00:00')}`;
+    const proc = `pt:${t('2026-10-01T07:00:00')}#4242`;
     addFile(db, 'def', [implied({ proc, time: '2026-10-01T07:00:00', pid: 4242, path: 'C:\\Windows\\Temp\\a7f3.exe', parentName: 'services.exe' })]);
     const rows = runHunt(db, all).rows;
     expect(rows.map((r) => [r.name, r.pid, r.startTime])).toEqual([['a7f3.exe', 4242, t('2026-10-01T07:00:00')]]);

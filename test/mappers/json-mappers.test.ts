@@ -41,7 +41,7 @@ describe('Security-Datasets (flattened Windows events)', () => {
     const rec = find((r) => r['EventID'] === 4688 && r['NewProcessName'] === 'C:\\Windows\\PSEXESVC.exe');
     const ev = one(mapJsonRecord(rec, { ref: 'x', localOffsetMinutes: -240 }), 'process');
     expect(ev).toMatchObject({
-      time: '2020-10-19T07:30:46.4350000Z', proc: 'pt:1460@2020-10-19T07:30:46.4350000Z', pid: 0x5b4,
+      time: '2020-10-19T07:30:46.4350000Z', proc: 'pt:2020-10-19T07:30:46.4350000Z#1460', pid: 0x5b4,
       parent: { proc: null, pid: 0x2cc, path: 'C:\\Windows\\System32\\services.exe', name: 'services.exe' },
       user: 'WORKGROUP\\WORKSTATION5$', security4688: true,
     });
@@ -84,7 +84,7 @@ describe('Defender Streaming API', () => {
     expect(start).toMatchObject({ source: 'defender:DeviceProcessEvents', name: 'smartscreen.exe', parent: { name: 'svchost.exe' } });
     expect(actor).toMatchObject({ name: 'svchost.exe', parent: { name: 'services.exe' } });
     expect(start.kind === 'process' && start.parent.proc).toBe(actor.kind === 'implied' && actor.proc);
-    expect(start.kind === 'process' && start.dedupeKey).toBe('defender|4824|testmachine6|2022-11-09T17:59:52.6265786Z');
+    expect(start.kind === 'process' && start.dedupeKey).toBe('defender|4824|testmachine6|2022-11-09T17:59:52.626');
   });
 
   it('maps file and image-load rows to the acting service process through (pid, creation time)', () => {
@@ -96,7 +96,7 @@ describe('Defender Streaming API', () => {
       name: 'WaAppAgent.exe', pid: 5692, time: '2022-11-07T16:45:10.3952444Z', parent: { name: 'services.exe' },
       hashes: { sha256: 'add683a6910abbbf0e28b557fad0ba998166394932ae2aca069d9aa19ea8fe88' },
     });
-    expect(file.kind === 'file' && file.proc).toBe('pt:5692@2022-11-07T16:45:10.3952444Z');
+    expect(file.kind === 'file' && file.proc).toBe('pt:2022-11-07T16:45:10.3952444Z#5692');
     const img = one(mapJsonRecord(byTable('DeviceImageLoadEvents'), ctx), 'image');
     expect(img.dllPath).toMatch(/System\.Management\.ni\.dll$/);
   });

@@ -35,8 +35,8 @@ export interface ParseContext {
   readonly buf: Buffer;
   /** The name stored at a chunk offset ("Name"). */
   name(offset: number): string;
-  /** The compiled template definition at a chunk offset. */
-  template(offset: number): CompiledTemplateRef;
+  /** The compiled template definition at a chunk offset; `id` is the instance's template identifier. */
+  template(offset: number, id: number): CompiledTemplateRef;
 }
 
 /** Bounds nesting on crafted input: elements within a stream, and streams within values. */
@@ -137,7 +137,7 @@ class StreamParser {
     const b = this.ctx.buf;
     const token = b[this.pos] as number;
     this.need(this.inTemplate ? 11 : 9);
-    this.pos += this.inTemplate ? 7 : 5; // token, [dependency identifier], data size
+    this.pos += this.hasDependencyId() ? 7 : 5; // token, [dependency identifier], data size
     const name = this.nameRef();
     const attrs: TAttr[] = [];
     if (token & TOKEN.MORE) {
@@ -162,6 +162,22 @@ class StreamParser {
     this.pos++;
     const content = this.content(depth);
     return { k: K_ELEMENT, name, attrs, content };
+  }
+
+  /**
+   * Whether the element start at `pos` carries a dependency identifier: always in template
+   * definitions; elsewhere not, unless only that reading gives a data size and name offset
+   * that fit (an element stored directly in a record by a producer that writes one).
+   */
+  private hasDependencyId(): boolean {
+    if (this.inTemplate) return true;
+    const b = this.ctx.buf;
+    const fits = (dep: number): boolean => {
+      const p = this.pos + 1 + dep;
+      if (p + 8 > this.end) return false;
+      return this.pos + 5 + dep + u32(b, p) <= this.end && u32(b, p + 4) < b.length;
+    };
+    return !fits(0) && fits(2);
   }
 
   /** Attribute data: value text, substitutions, character and entity references. */
@@ -309,7 +325,7 @@ export function readInstance(
   if (pos + 10 > end) throw new EvtxBinXmlError('truncated template instance', TOKEN.TEMPLATE_INSTANCE, pos);
   const defOffset = u32(b, pos + 6);
   let p = pos + 10;
-  const template = ctx.template(defOffset);
+  const template = ctx.template(defOffset, u32(b, pos + 2));
   if (defOffset === p) {
     if (p + 24 > end) throw new EvtxBinXmlError('truncated template definition', TOKEN.TEMPLATE_INSTANCE, p);
     p += 24 + u32(b, p + 20);

@@ -18,9 +18,25 @@ export function u64n(b: Uint8Array, o: number): number {
   return u32(b, o + 4) * 4294967296 + u32(b, o);
 }
 
+/** Node's Buffer has native slice decoders; calling them directly skips toString's argument checks. */
+interface NativeSlices {
+  ucs2Slice(start: number, end: number): string;
+  latin1Slice(start: number, end: number): string;
+}
+
+/** UTF-16LE text of `b[start, end)` (bounds already checked; `end - start` even). */
+export function ucs2(b: Buffer, start: number, end: number): string {
+  return (b as unknown as NativeSlices).ucs2Slice(start, end);
+}
+
+/** Latin-1 text of `b[start, end)` (bounds already checked). */
+export function latin1(b: Buffer, start: number, end: number): string {
+  return (b as unknown as NativeSlices).latin1Slice(start, end);
+}
+
 /** UTF-16LE text of `chars` code units at `o`. */
 export function utf16(b: Buffer, o: number, chars: number): string {
-  return chars === 0 ? '' : b.toString('utf16le', o, o + chars * 2);
+  return chars === 0 ? '' : ucs2(b, o, o + chars * 2);
 }
 
 /** True when `b[start, end)` holds only zero bytes. */

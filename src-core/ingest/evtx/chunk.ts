@@ -14,7 +14,7 @@
 
 import { crc32 } from 'node:zlib';
 import { allZero, u32, u64n } from './bytes.js';
-import { ChunkContext, CHUNK_SIZE } from './caches.js';
+import { ChunkContext, CHUNK_SIZE, type TemplateStore } from './caches.js';
 import { EvtxCrcError, issue, issueFromError, type EvtxIssue } from './errors.js';
 import { decodeRecord, type EvtxFilter, type EvtxRecord, type EvtxSkipped, type RecordIntegrity } from './record.js';
 import { filetimeToIso } from './time.js';
@@ -22,6 +22,7 @@ import { filetimeToIso } from './time.js';
 export const CHUNK_HEADER_SIZE = 512;
 export const CHUNK_SIGNATURE = 'ElfChnk\0';
 const RECORD_SIGNATURE = 0x00002a2a;
+const RECORD_SIGNATURE_BYTES = Buffer.from([0x2a, 0x2a, 0, 0]);
 const RECORD_HEADER_SIZE = 24;
 /** Signature, size, identifier, written time, at least the end-of-file token… and the size copy. */
 const MIN_RECORD_SIZE = 28;
@@ -71,6 +72,8 @@ export interface ChunkOptions {
   recover: boolean;
   /** The file header says no CRC-32 values are written. */
   noCrc: boolean;
+  /** Templates of earlier chunks, for chunks whose own definitions are lost. */
+  registry: TemplateStore | null;
 }
 
 export interface ChunkStats {
@@ -87,7 +90,16 @@ function hex(n: number): string {
 
 /** The items of one chunk, in order. `b` is the chunk (CHUNK_SIZE bytes; missing tail zero-filled). */
 export function* chunkItems(b: Buffer, index: number, fileOffset: number, opts: ChunkOptions): Generator<ChunkItem> {
-  const ctx = new ChunkContext(b, index, fileOffset);
+  const ctx = new ChunkContext(b, index, fileOffset, opts.registry);
+  yield* records(ctx, opts);
+  if (ctx.borrowed.size > 0) {
+    const ids = [...ctx.borrowed].map((id) => hex(id)).join(', ');
+    yield issue('binxml', `template definition(s) ${ids} unreadable in this chunk: decoded with the same template from an earlier chunk`, index, fileOffset);
+  }
+}
+
+function* records(ctx: ChunkContext, opts: ChunkOptions): Generator<ChunkItem> {
+  const { buf: b, index, fileOffset } = ctx;
   const at = (off: number): number => fileOffset + off;
 
   if (!hasChunkSignature(b)) {
@@ -226,7 +238,15 @@ function* carve(ctx: ChunkContext, from: number, limit: number, range: IdRange |
   let off = (from + 7) & ~7;
   let found = 0;
   while (off + RECORD_HEADER_SIZE <= limit) {
-    const size = u32(b, off) === RECORD_SIGNATURE ? validRecordAt(b, off) : null;
+    // Jump to the next signature (records start 8-byte aligned).
+    const next = b.indexOf(RECORD_SIGNATURE_BYTES, off);
+    if (next < 0 || next + RECORD_HEADER_SIZE > limit) break;
+    if ((next & 7) !== 0) {
+      off = (next + 7) & ~7;
+      continue;
+    }
+    off = next;
+    const size = validRecordAt(b, off);
     if (size === null || off + size > limit) {
       off += 8;
       continue;

@@ -2,8 +2,8 @@
 // rendering XML and for records the fast path does not cover). Substitution rules ("Normal
 // substitution", "Optional substitution"):
 // - the value type is the one in the instance's value descriptor;
-// - an optional substitution whose value is NULL removes what holds it: the element (with its
-//   children) when in element content, the attribute when in an attribute value;
+// - an optional substitution whose value is NULL removes what holds it: the element when it
+//   holds only text, the attribute when in an attribute value;
 // - an array value repeats the element holding the substitution once per item;
 // - a BinXML value (0x21) is parsed as a nested stream and its elements become children.
 
@@ -61,6 +61,18 @@ function arrayItems(ctx: ParseContext, vals: ValueTable, index: number): string[
   return arrayTexts(ctx.buf, vals.offs[index] as number, vals.sizes[index] as number, vals.types[index] as number);
 }
 
+/** An element holding only text, with an optional substitution that has no value, is not created. */
+function omitted(t: TElement, vals: ValueTable | null): boolean {
+  if (t.content === null) return false;
+  let optionalNull = false;
+  for (const c of t.content) {
+    if (c.k === K_SUBST) {
+      if (c.optional && valueType(vals, c.index) === VT.NULL) optionalNull = true;
+    } else if (c.k !== K_TEXT && c.k !== K_CHAR_REF && c.k !== K_ENTITY_REF) return false;
+  }
+  return optionalNull;
+}
+
 /** How many times an element repeats: the item count of the first array substitution in its content. */
 function repeatCount(ctx: ParseContext, t: TElement, vals: ValueTable | null): number {
   if (vals === null || t.content === null) return 1;
@@ -79,9 +91,7 @@ export function instantiateElement(
   depth: number,
 ): void {
   if (depth > MAX_ELEMENT_DEPTH) throw new EvtxBinXmlError('elements nested too deeply', 0x01, 0);
-  if (t.content !== null) {
-    for (const c of t.content) if (c.k === K_SUBST && c.optional && valueType(vals, c.index) === VT.NULL) return;
-  }
+  if (omitted(t, vals)) return;
   const n = repeatCount(ctx, t, vals);
   for (let item = 0; item < n; item++) out.push(buildElement(ctx, t, vals, item, streamDepth, depth));
 }

@@ -6,7 +6,7 @@
 
 import fs from 'node:fs';
 import { allZero } from './bytes.js';
-import { CHUNK_SIZE } from './caches.js';
+import { CHUNK_SIZE, TemplateStore } from './caches.js';
 import { chunkItems, hasChunkSignature, type ChunkItem } from './chunk.js';
 import { issue, type EvtxIssue } from './errors.js';
 import { FILE_FLAG_NO_CRC32, FILE_HEADER_SIZE, parseFileHeader, type EvtxFileHeader } from './file-header.js';
@@ -83,6 +83,7 @@ export class EvtxReader implements Iterable<EvtxItem> {
       filter: this.opts.filter ?? null,
       recover: this.opts.recover ?? true,
       noCrc: (this.header.flags & FILE_FLAG_NO_CRC32) !== 0 && this.header.valid,
+      registry: new TemplateStore(),
     };
     const fd = fs.openSync(this.path, 'r');
     try {

@@ -112,8 +112,12 @@ export function slowFields(record: EvtxRecord): EventFields {
 
 const FRAGMENT = 0x0f;
 const scratch = newValueTable(64);
+const nested = newValueTable(64);
 const head: FastHead = { recordId: null, eventId: null, provider: '', channel: '' };
 const rest: FastRest = { version: null, level: null, computer: '', timeCreated: '', data: {} };
+
+/** How many records took the fast and the generic path (process-wide; for tests and benchmarks). */
+export const decodeStats = { fast: 0, slow: 0 };
 
 function planOf(t: CompiledTemplate): ReturnType<typeof buildPlan> {
   return t.plan ?? (t.plan = buildPlan(t));
@@ -146,9 +150,11 @@ export function decodeRecord(r: RecordInfo, filter: EvtxFilter | null): EvtxReco
     const plan = planOf(template as CompiledTemplate);
     if (plan.ok && (valuesEnd >= end || b[valuesEnd] === TOKEN.EOF) && fastHead(b, plan, scratch, head)) {
       if (filter !== null && !filter(head.eventId, head.provider, head.channel)) {
+        decodeStats.fast++;
         return skipped(r, head.recordId ?? r.recordId, head.eventId, head.provider, head.channel, fileOffset);
       }
-      if (fastRest(b, plan, scratch, r.written, rest)) {
+      if (fastRest(ctx, plan, scratch, nested, r.written, rest)) {
+        decodeStats.fast++;
         return new EvtxRecord(
           head.recordId ?? r.recordId,
           r.recordId,
@@ -169,6 +175,7 @@ export function decodeRecord(r: RecordInfo, filter: EvtxFilter | null): EvtxReco
       }
     }
   }
+  decodeStats.slow++;
   const f = eventFields(instantiateBinXml(ctx, start, end, 0), r.recordId, r.written);
   if (filter !== null && !filter(f.eventId, f.provider, f.channel)) return skipped(r, f.recordId, f.eventId, f.provider, f.channel, fileOffset);
   return new EvtxRecord(

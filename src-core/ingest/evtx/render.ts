@@ -78,6 +78,16 @@ export function xmlLines(s: string): string {
   return s.indexOf('\r') < 0 ? s : s.replace(/\r\n?/g, '\n');
 }
 
+/**
+ * A data value as the reference dumps have it: line ends as LF, and a value made only of line
+ * ends is empty (libevtx prints it as an empty element; the libyal document notes Event
+ * Viewer treats such content strings as empty).
+ */
+export function dataText(s: string): string {
+  if (s.indexOf('\r') < 0 && s.indexOf('\n') < 0) return s;
+  return /^[\r\n]+$/.test(s) ? '' : s.replace(/\r\n?/g, '\n');
+}
+
 /** Sets data[key], keeping keys such as `__proto__` as plain own properties. */
 export function setData(data: Record<string, string>, key: string, value: string): void {
   if (key === '__proto__') Object.defineProperty(data, key, { value, enumerable: true, writable: true, configurable: true });
@@ -101,14 +111,14 @@ export function eventDataOf(event: XElement): Record<string, string> {
         const name = attr(c, 'Name');
         key = name !== undefined ? name : `Data${++unnamed}`;
       }
-      setData(data, key, xmlLines(itertext(c, 2)));
+      setData(data, key, dataText(itertext(c, 2)));
     }
     return data;
   }
   const userData = child(event, 'UserData');
   if (userData !== undefined) {
     const payload = userData.children.find(isXElement);
-    if (payload !== undefined) for (const c of payload.children) if (isXElement(c)) setData(data, c.name, xmlLines(itertext(c, 3)));
+    if (payload !== undefined) for (const c of payload.children) if (isXElement(c)) setData(data, c.name, dataText(itertext(c, 3)));
   }
   return data;
 }

@@ -93,10 +93,16 @@ export function filetimeText(lo: number, hi: number): string {
  * The fields are printed as stored, not validated.
  */
 export function systemtimeText(b: Uint8Array, off: number): string {
-  const u16 = (i: number): number => (b[off + i] ?? 0) | ((b[off + i + 1] ?? 0) << 8);
-  const two = (n: number): string => (n < 100 ? (P2[n] ?? `${n}`) : `${n}`);
-  const ms = u16(14);
-  return `${pad4(u16(0))}-${two(u16(2))}-${two(u16(6))}T${two(u16(8))}:${two(u16(10))}:${two(u16(12))}.${ms < 10 ? `00${ms}` : ms < 100 ? `0${ms}` : `${ms}`}Z`;
+  const ms = field(b, off + 14);
+  return `${pad4(field(b, off))}-${two(field(b, off + 2))}-${two(field(b, off + 6))}T${two(field(b, off + 8))}:${two(field(b, off + 10))}:${two(field(b, off + 12))}.${ms < 10 ? `00${ms}` : ms < 100 ? `0${ms}` : `${ms}`}Z`;
+}
+
+function field(b: Uint8Array, o: number): number {
+  return (b[o] ?? 0) | ((b[o + 1] ?? 0) << 8);
+}
+
+function two(n: number): string {
+  return n < 100 ? (P2[n] as string) : `${n}`;
 }
 
 const ISO_TEXT = /^(\d{4,}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?Z$/;

@@ -5,7 +5,7 @@
 // upper-case hex, strings up to their first NUL, FILETIME as ISO 8601 with 9 fractional digits
 // (100 ns, so the last two are 0) and SYSTEMTIME with milliseconds.
 
-import { i32, u16, u32 } from './bytes.js';
+import { i32, latin1, u16, u32, ucs2 } from './bytes.js';
 import { EvtxBinXmlError } from './errors.js';
 import { filetimeText, systemtimeText } from './time.js';
 
@@ -117,7 +117,7 @@ const ansiDecoder = new TextDecoder('windows-1252');
 /** UTF-16LE text of `size` bytes, up to the first NUL character. */
 export function utf16Text(b: Buffer, off: number, size: number): string {
   if (size < 2) return '';
-  const s = b.toString('utf16le', off, off + (size & ~1));
+  const s = ucs2(b, off, off + (size & ~1));
   const nul = s.indexOf('\0');
   return nul < 0 ? s : s.slice(0, nul);
 }
@@ -135,7 +135,7 @@ export function ansiText(b: Buffer, off: number, size: number): string {
       break;
     }
   }
-  return ascii ? b.toString('latin1', off, end) : ansiDecoder.decode(b.subarray(off, end));
+  return ascii ? latin1(b, off, end) : ansiDecoder.decode(b.subarray(off, end));
 }
 
 export function hex32Text(v: number): string {
@@ -162,8 +162,13 @@ export function int64Text(lo: number, hi: number, signed: boolean): string {
 }
 
 export function guidText(b: Uint8Array, o: number): string {
-  const h = (i: number): string => HEX_UPPER[b[o + i] as number] as string;
-  return `{${h(3)}${h(2)}${h(1)}${h(0)}-${h(5)}${h(4)}-${h(7)}${h(6)}-${h(8)}${h(9)}-${h(10)}${h(11)}${h(12)}${h(13)}${h(14)}${h(15)}}`;
+  const H = HEX_UPPER as readonly string[];
+  return (
+    `{${H[b[o + 3] as number]}${H[b[o + 2] as number]}${H[b[o + 1] as number]}${H[b[o] as number]}-` +
+    `${H[b[o + 5] as number]}${H[b[o + 4] as number]}-${H[b[o + 7] as number]}${H[b[o + 6] as number]}-` +
+    `${H[b[o + 8] as number]}${H[b[o + 9] as number]}-${H[b[o + 10] as number]}${H[b[o + 11] as number]}` +
+    `${H[b[o + 12] as number]}${H[b[o + 13] as number]}${H[b[o + 14] as number]}${H[b[o + 15] as number]}}`
+  );
 }
 
 export function binaryText(b: Buffer, off: number, size: number): string {
@@ -309,7 +314,7 @@ export function arrayTexts(b: Buffer, off: number, size: number, type: number): 
       while (p + 1 < end) {
         let q = p;
         while (q + 1 < end && (b[q] !== 0 || b[q + 1] !== 0)) q += 2;
-        out.push(b.toString('utf16le', p, q));
+        out.push(ucs2(b, p, q));
         p = q + 2;
       }
       return out;

@@ -127,8 +127,10 @@ export function mapDefender(row: DefenderRow, table: string | null, ctx: Defende
   const timestamp = time(row, 'Timestamp') ?? time(row, 'TimeGenerated');
   if (timestamp === null) throw new RecordError('bad or missing Timestamp', String(row['Timestamp'] ?? ''));
   const reportId = clean(row['ReportId']);
+  // Spec section 1: same ReportId, host and time. The time to the millisecond: Sentinel
+  // exports keep milliseconds only, and must meet the portal's export of the same rows.
   const dedupeKey = reportId !== null
-    ? `defender|${reportId}|${host.toLowerCase().split('.')[0]}|${timestamp}`
+    ? `defender|${reportId}|${host.toLowerCase().split('.')[0]}|${timestamp.slice(0, 23)}`
     : ctx.fallbackKey;
   const source = `defender:${kind}`;
   const base = { host, time: timestamp, source, ref: ctx.ref, dedupeKey };

@@ -3,6 +3,7 @@ import type { Migration } from './types.js';
 import { initial } from './001-initial.js';
 import { defaults } from './002-defaults.js';
 import { serviceAttributes } from './003-service-attributes.js';
+import { hostTimeIndex } from './004-host-time-index.js';
 
-export const MIGRATIONS: readonly Migration[] = [initial, defaults, serviceAttributes];
+export const MIGRATIONS: readonly Migration[] = [initial, defaults, serviceAttributes, hostTimeIndex];
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
