@@ -36,7 +36,12 @@ interface InstallRow {
   file_id: number;
 }
 
-export function enrichRows(db: Db, rows: ReportRow[], bounds: Bounds): void {
+/**
+ * Fills the rows' own attributes (name, command line, user, host spelling, flags) and
+ * the service install; with `full`, also every enrichment set (spec section 4). The UI
+ * asks without `full` for a big table and enriches the row the user opens.
+ */
+export function enrichRows(db: Db, rows: ReportRow[], bounds: Bounds, full = true): void {
   if (rows.length === 0) return;
   // An instance's identities: its own, plus any merged into it (a 4688's pid+time key).
   const procs = 'SELECT ? UNION ALL SELECT proc_id FROM proc_instance WHERE instance_id = ?';
@@ -109,6 +114,24 @@ export function enrichRows(db: Db, rows: ReportRow[], bounds: Bounds): void {
       if (t > last) last = t;
     };
 
+    let install = installsByHost.get(row.host);
+    if (!install) {
+      install = (q.installs.all(id) as Array<Omit<InstallRow, 'exe'>>).map((r) => ({
+        ...r, exe: r.image_path === null ? null : installExecutable(r.image_path),
+      }));
+      installsByHost.set(row.host, install);
+    }
+    const linked = pickInstall(install, row.startTime, row.path, row.name);
+    if (linked) sources.add(linked.file_id);
+    row.serviceInstall = linked && {
+      serviceName: linked.service_name, imagePath: linked.image_path, account: linked.account,
+      startType: linked.start_type, serviceType: linked.service_type, time: linked.time, source: linked.source,
+    };
+    if (!full) {
+      row.sources = sources.values.map(fileName);
+      continue;
+    }
+
     const children = new OrderedSet<string>(folded);
     const childCmds = new OrderedSet<string>(exact);
     for (const c of q.children.all(id, ...w('c.start_time').params) as Array<{
@@ -156,16 +179,6 @@ export function enrichRows(db: Db, rows: ReportRow[], bounds: Bounds): void {
     const end = (q.ends.get(id, id, ...w('time').params) as { t: string | null }).t;
     if (end !== null) seen(end);
 
-    let installs = installsByHost.get(row.host);
-    if (!installs) {
-      installs = (q.installs.all(id) as Array<Omit<InstallRow, 'exe'>>).map((r) => ({
-        ...r, exe: r.image_path === null ? null : installExecutable(r.image_path),
-      }));
-      installsByHost.set(row.host, installs);
-    }
-    const install = pickInstall(installs, row.startTime, row.path, row.name);
-    if (install) sources.add(install.file_id);
-
     row.children = children.values;
     row.childCommandLines = childCmds.values;
     row.remoteIps = ips.values;
@@ -175,10 +188,6 @@ export function enrichRows(db: Db, rows: ReportRow[], bounds: Bounds): void {
     row.files = files.values.map((f) => f.path);
     row.dllDetails = dlls.values;
     row.dlls = dlls.values.map((d) => d.path);
-    row.serviceInstall = install && {
-      serviceName: install.service_name, imagePath: install.image_path, account: install.account,
-      startType: install.start_type, serviceType: install.service_type, time: install.time, source: install.source,
-    };
     row.firstSeen = first;
     row.lastSeen = last;
     row.sources = sources.values.map(fileName);

@@ -80,6 +80,8 @@ function listInputs(db: Db): ReportInput[] {
 
 export interface HuntOptions {
   caseFile?: string | null;
+  /** Gather every enrichment set of every row (default). The UI enriches on demand. */
+  enrich?: boolean;
 }
 
 export function runHunt(db: Db, params: HuntParams, options: HuntOptions = {}): HuntReport {
@@ -151,7 +153,7 @@ export function runHunt(db: Db, params: HuntParams, options: HuntOptions = {}): 
       sources: [], flags: [],
     });
   }
-  enrichRows(db, rows, bounds);
+  enrichRows(db, rows, bounds, options.enrich ?? true);
   rows.sort((a, b) =>
     a.host < b.host ? -1 : a.host > b.host ? 1 : a.startTime < b.startTime ? -1 : a.startTime > b.startTime ? 1 : a.instanceId - b.instanceId,
   );
