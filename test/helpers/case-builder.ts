@@ -83,7 +83,7 @@ export function sec4688(s: Omit<ProcSpec, 'guid' | 'parentGuid'> & { pid: number
   const time = t(s.time);
   return {
     kind: 'process', ...base(s.host ?? 'WS01', s.time, 'security:4688'),
-    proc: `pt:${s.pid}@${time}`, pid: s.pid, path: s.path, name: nameOf(s.path),
+    proc: `pt:${time}#${s.pid}`, pid: s.pid, path: s.path, name: nameOf(s.path),
     commandLine: s.commandLine ?? null, user: s.user ?? null, hashes: NO_HASH, signature: 'unknown', signer: null,
     parent: { proc: null, pid: s.parentPid ?? null, path: s.parentPath ?? null, name: nameOf(s.parentPath ?? null), commandLine: null },
     security4688: true,
