@@ -32,6 +32,13 @@ export default tseslint.config(
     },
   },
   {
+    // The browser bridge is the Electron shell's twin for plain Node: no Electron here.
+    files: ['electron/serve/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'serve/ runs without Electron.' }] }],
+    },
+  },
+  {
     // The renderer talks only to the handler map: no SQLite, no file system, no Node.
     files: ['renderer/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },

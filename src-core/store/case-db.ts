@@ -72,7 +72,14 @@ export function openCase(path: string, options: OpenOptions = {}): OpenedCase {
   if (!exists && options.readonly) throw new CaseError(`${path}: no such case file`);
   let db: Db;
   try {
-    db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.create === false });
+    // Electron's main process loads an Electron-ABI build of the native module (see
+    // electron/native.ts); plain Node (CLI, tests) uses the one npm built.
+    const nativeBinding = process.env['LONGTAIL_SQLITE_BINDING'] || undefined;
+    db = new Database(path, {
+      readonly: options.readonly ?? false,
+      fileMustExist: options.create === false,
+      ...(nativeBinding ? { nativeBinding } : {}),
+    });
   } catch (err) {
     throw new CaseError(`${path}: cannot open case: ${(err as Error).message}`);
   }
