@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { AllowEntry, HuntReport, Measure, PathRule, PresetName, ReportRow, WindowSpec } from '../model/hunt.js';
 import type { FileImportResult, ImportProgress } from '../ingest/import-types.js';
 import type { ImportNote } from '../ingest/note-log.js';
+import type { RawRecord } from './raw-record.js';
 
 const text = (max = 4096) => z.string().max(max);
 const path = z.string().min(1).max(4096);
@@ -78,6 +79,7 @@ export const ARGS = {
   'rules.reset': none,
   'rules.preview': z.object({ rules: z.array(pathRuleInputSchema).max(1000), limit: z.number().int().min(1).max(1000) }).strict(),
   'fs.list': z.object({ dir: path.nullable() }).strict(),
+  'record.raw': z.object({ table: z.enum(['process', 'network', 'file', 'image', 'service', 'end']), id }).strict(),
 } as const;
 
 export type ApiName = keyof typeof ARGS;
@@ -142,7 +144,18 @@ export interface TimelineEvent {
   detail: string | null;
 }
 
+/** A stored record of an instance, for the evidence chain (record.raw re-reads it). */
+export interface RecordRef {
+  table: 'process';
+  id: number;
+  source: string;
+  ref: string;
+  file: string;
+}
+
 export interface InstanceDetail {
+  /** The instance's own start records (a Sysmon 1 and the 4688 merged into it, a Defender row…). */
+  records: RecordRef[];
   /** The instance's row with every enrichment set; its measures are the hunt's business (null/0 here). */
   row: ReportRow;
   timeline: TimelineEvent[];
@@ -197,6 +210,7 @@ export interface Results {
   'rules.reset': PathRule[];
   'rules.preview': Array<{ path: string; before: string; after: string }>;
   'fs.list': FsListing;
+  'record.raw': RawRecord;
 }
 
 /** Events the core pushes to the UI. */
@@ -235,4 +249,4 @@ export class ApiError extends Error {
   }
 }
 
-export type { Measure, PresetName, WindowSpec };
+export type { Measure, PresetName, RawRecord, WindowSpec };

@@ -75,5 +75,12 @@ export function instanceDetail(db: Db, instanceId: number, window: WindowSpec): 
     });
   }
   timeline.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
-  return { row, timeline, truncated };
+  const records = (db
+    .prepare(
+      `SELECT e.id, e.source, e.ref, f.path AS file FROM process_event e JOIN input_file f ON f.id = e.file_id
+        WHERE e.proc_id IN (${procs}) ORDER BY e.implied, e.id`,
+    )
+    .all(instanceId, instanceId) as Array<{ id: number; source: string; ref: string; file: string }>)
+    .map((r) => ({ table: 'process' as const, ...r }));
+  return { records, row, timeline, truncated };
 }

@@ -22,6 +22,7 @@ import { caseInfo, importLog } from './case-summary.js';
 import { instanceDetail } from './detail.js';
 import { fleetDays } from './fleet.js';
 import { listDir } from './fs-list.js';
+import { rawRecord } from './raw-record.js';
 
 export interface SessionOptions {
   mode: 'electron' | 'browser';
@@ -159,6 +160,10 @@ export class Session {
         return this.previewRules(a as ApiArgs<'rules.preview'>);
       case 'fs.list':
         return listDir((a as ApiArgs<'fs.list'>).dir);
+      case 'record.raw': {
+        const { table, id } = a as ApiArgs<'record.raw'>;
+        return rawRecord(this.requireDb(), table, id);
+      }
     }
   }
 

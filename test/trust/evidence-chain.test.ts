@@ -1,0 +1,79 @@
+// Evidence chain: every stored event points back to its input file (SHA-256) and to
+// its record; the record reads back from the file; input files are never modified.
+import { afterAll, describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import path from 'node:path';
+import { createHash } from 'node:crypto';
+import { corpus, REPO } from '../helpers/corpus.js';
+import { tempCase, tempDir } from '../helpers/case-builder.js';
+import { importFiles } from '../../src-core/ingest/import-files.js';
+import { rawRecord } from '../../src-core/api/raw-record.js';
+import { instanceDetail } from '../../src-core/api/detail.js';
+import { runHunt } from '../../src-core/hunt/run-hunt.js';
+import { huntParams } from '../../src-core/hunt/presets.js';
+
+const c = tempCase();
+const dir = tempDir();
+afterAll(() => {
+  c.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const TABLES = ['process_event', 'network_event', 'file_event', 'image_load', 'service_install', 'process_end'];
+const sha = (f: string) => createHash('sha256').update(fs.readFileSync(f)).digest('hex');
+
+describe('evidence chain', () => {
+  const inputs = [path.join(REPO, 'samples'), corpus('json'), corpus('csv')];
+  const files = [
+    ...fs.readdirSync(path.join(REPO, 'samples'), { recursive: true, withFileTypes: true }).filter((d) => d.isFile()).map((d) => path.join(d.parentPath, d.name)),
+  ];
+  const before = new Map(files.map((f) => [f, { sha: sha(f), mtime: fs.statSync(f).mtimeMs }]));
+  importFiles(c.db, inputs);
+
+  it('leaves every input file exactly as it was', () => {
+    for (const [f, b] of before) {
+      expect(sha(f), f).toBe(b.sha);
+      expect(fs.statSync(f).mtimeMs, f).toBe(b.mtime);
+    }
+  });
+
+  it('gives every stored event a file with its SHA-256 and a record reference', () => {
+    for (const t of TABLES) {
+      const orphans = c.db.prepare(`SELECT count(*) AS n FROM ${t} e LEFT JOIN input_file f ON f.id = e.file_id WHERE f.id IS NULL OR f.status != 'complete' OR e.ref NOT GLOB '[lr]*[0-9]*'`).get() as { n: number };
+      expect(orphans.n, t).toBe(0);
+    }
+    const files = c.db.prepare("SELECT path, sha256 FROM input_file WHERE status = 'complete'").all() as Array<{ path: string; sha256: string }>;
+    for (const f of files) expect(f.sha256, f.path).toBe(sha(f.path));
+  });
+
+  it('reads the PSEXESVC start records back from the files they came from', () => {
+    const row = runHunt(c.db, huntParams('any')).rows.find((r) => r.host === 'srv-file02')!;
+    const detail = instanceDetail(c.db, row.instanceId, { kind: 'all' });
+    expect(detail.records.map((r) => r.source)).toEqual(['sysmon:1', 'security:4688']);
+    for (const r of detail.records) {
+      const raw = rawRecord(c.db, r.table, r.id);
+      expect(raw.unavailable).toBeNull();
+      const parsed = JSON.parse(raw.text!) as Record<string, unknown>;
+      expect(parsed['Hostname']).toBe('SRV-FILE02');
+      expect(String(parsed['Image'] ?? parsed['NewProcessName'])).toBe('C:\\Windows\\PSEXESVC.exe');
+    }
+  });
+
+  it('reads a CSV row back by its line, and refuses a file that changed since import', () => {
+    const net = c.db.prepare("SELECT e.id, e.ref FROM network_event e JOIN input_file f ON f.id = e.file_id WHERE f.format = 'defender-csv' AND e.remote_ip = '20.50.201.200'").get() as { id: number; ref: string };
+    const raw = rawRecord(c.db, 'network', net.id);
+    expect(raw.ref).toBe(net.ref);
+    expect(JSON.parse(raw.text!)).toMatchObject({ ActionType: 'ConnectionSuccess', RemoteIP: '20.50.201.200', InitiatingProcessFileName: 'MsSense.exe' });
+    // A copy imported, then changed on disk: the chain says so instead of showing other data.
+    const copy = path.join(dir, 'copy.ndjson');
+    fs.copyFileSync(corpus('json', 'defender', 'streaming-api-excerpt.ndjson'), copy);
+    const d = tempCase();
+    importFiles(d.db, [copy]);
+    fs.appendFileSync(copy, '\n');
+    const id = (d.db.prepare('SELECT id FROM file_event LIMIT 1').get() as { id: number }).id;
+    expect(rawRecord(d.db, 'file', id).unavailable).toMatch(/has changed since it was imported/);
+    fs.rmSync(copy);
+    expect(rawRecord(d.db, 'file', id).unavailable).toBe('the input file is no longer at this path');
+    d.close();
+  });
+});
