@@ -64,7 +64,6 @@ class StreamParser {
     private readonly end: number,
     /** Parsing a template definition: dependency identifiers present, substitutions allowed. */
     private readonly inTemplate: boolean,
-    private readonly streamDepth: number,
   ) {
     this.pos = start;
   }
@@ -127,8 +126,8 @@ class StreamParser {
 
   private instance(): TInstance {
     const table = newValueTable(0);
-    const { template, end } = readInstance(this.ctx, this.pos, this.end, table, true);
-    this.pos = end;
+    const template = readInstance(this.ctx, this.pos, this.end, table, true);
+    this.pos = table.end;
     return { k: K_INSTANCE, template, values: table };
   }
 
@@ -295,7 +294,7 @@ class StreamParser {
 
 /** Parses a template definition body ("Template definition"): one element after a fragment header. */
 export function parseTemplateBody(ctx: ParseContext, start: number, end: number): TElement {
-  const p = new StreamParser(ctx, start, end, true, 0);
+  const p = new StreamParser(ctx, start, end, true);
   const nodes = p.stream();
   const root = nodes.find((n): n is TElement => n.k === K_ELEMENT);
   if (root === undefined) throw new EvtxBinXmlError('template definition without an element', ctx.buf[start] ?? 0, start);
@@ -305,14 +304,15 @@ export function parseTemplateBody(ctx: ParseContext, start: number, end: number)
 /** Parses a record's event data or a BinXML value into its top-level nodes. */
 export function parseStream(ctx: ParseContext, start: number, end: number, streamDepth: number): TNode[] {
   if (streamDepth > MAX_STREAM_DEPTH) throw new EvtxBinXmlError('BinXML values nested too deeply', ctx.buf[start] ?? 0, start);
-  return new StreamParser(ctx, start, end, false, streamDepth).stream();
+  return new StreamParser(ctx, start, end, false).stream();
 }
 
 /**
  * Reads a template instance at `pos` (the 0x0c token) into `table` ("Template instance",
  * "Template instance data"): skips an inline template definition, reads the value descriptors
  * and checks that the values fit before `end`. `grow` lets the table's arrays be replaced when
- * too small (else the instance is rejected). Returns the template and the offset after the values.
+ * too small (else the instance is rejected). Returns the template; `table.end` is set to the
+ * offset after the values.
  */
 export function readInstance(
   ctx: ParseContext,
@@ -320,7 +320,7 @@ export function readInstance(
   end: number,
   table: ValueTable,
   grow: boolean,
-): { template: CompiledTemplateRef; end: number } {
+): CompiledTemplateRef {
   const b = ctx.buf;
   if (pos + 10 > end) throw new EvtxBinXmlError('truncated template instance', TOKEN.TEMPLATE_INSTANCE, pos);
   const defOffset = u32(b, pos + 6);
@@ -350,5 +350,6 @@ export function readInstance(
   }
   if (v > end) throw new EvtxBinXmlError('template values exceed the record data', TOKEN.TEMPLATE_INSTANCE, pos);
   table.count = count;
-  return { template, end: v };
+  table.end = v;
+  return template;
 }

@@ -103,13 +103,15 @@ export interface CompiledTemplateRef {
  */
 export interface ValueTable {
   count: number;
+  /** Chunk offset just past the last value (set by readInstance). */
+  end: number;
   types: Uint8Array;
   sizes: Uint16Array;
   offs: Int32Array;
 }
 
 export function newValueTable(capacity: number): ValueTable {
-  return { count: 0, types: new Uint8Array(capacity), sizes: new Uint16Array(capacity), offs: new Int32Array(capacity) };
+  return { count: 0, end: 0, types: new Uint8Array(capacity), sizes: new Uint16Array(capacity), offs: new Int32Array(capacity) };
 }
 
 export interface XElement {

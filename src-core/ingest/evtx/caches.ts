@@ -13,7 +13,7 @@ import { parseTemplateBody, readNameAt, type ParseContext } from './binxml-parse
 import type { CompiledTemplateRef, TElement } from './binxml-tokens.js';
 import { EvtxBinXmlError, EvtxError } from './errors.js';
 import { u32 } from './bytes.js';
-import type { FastPlan, PayloadPlan } from './fast-path.js';
+import type { FastPlan, PayloadPlan } from './fast-plan.js';
 
 export const CHUNK_SIZE = 65536;
 const DEFINITION_HEADER_SIZE = 24;

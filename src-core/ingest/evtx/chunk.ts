@@ -73,7 +73,7 @@ export interface ChunkOptions {
   /** The file header says no CRC-32 values are written. */
   noCrc: boolean;
   /** Templates of earlier chunks, for chunks whose own definitions are lost. */
-  registry: TemplateStore | null;
+  templates: TemplateStore | null;
 }
 
 export interface ChunkStats {
@@ -90,7 +90,7 @@ function hex(n: number): string {
 
 /** The items of one chunk, in order. `b` is the chunk (CHUNK_SIZE bytes; missing tail zero-filled). */
 export function* chunkItems(b: Buffer, index: number, fileOffset: number, opts: ChunkOptions): Generator<ChunkItem> {
-  const ctx = new ChunkContext(b, index, fileOffset, opts.registry);
+  const ctx = new ChunkContext(b, index, fileOffset, opts.templates);
   yield* records(ctx, opts);
   if (ctx.borrowed.size > 0) {
     const ids = [...ctx.borrowed].map((id) => hex(id)).join(', ');
@@ -138,6 +138,11 @@ function* records(ctx: ChunkContext, opts: ChunkOptions): Generator<ChunkItem> {
   let off = CHUNK_HEADER_SIZE;
   let prevId = -1;
   let pastFreeSpace = false;
+  let found = 0;
+  const count = (item: ChunkItem): ChunkItem => {
+    if (item.type !== 'issue' && range !== null && item.headerId >= range.first && item.headerId <= range.last) found++;
+    return item;
+  };
   for (;;) {
     if (off + RECORD_HEADER_SIZE > limit || (prevId >= 0 && prevId === h.lastRecordId && headerOk)) {
       // The walk is complete. Take further records only when they continue the sequence.
@@ -160,7 +165,7 @@ function* records(ctx: ChunkContext, opts: ChunkOptions): Generator<ChunkItem> {
       } else {
         yield issue('record-header', `bad record signature 0x${sig.toString(16).padStart(8, '0')}`, index, at(off));
       }
-      if (opts.recover) yield* carve(ctx, off + 8, limit, range, prevId, opts);
+      if (opts.recover) for (const item of carve(ctx, off + 8, limit, range, prevId, opts)) yield count(item);
       break;
     }
     const size = u32(b, off + 4);
@@ -168,7 +173,7 @@ function* records(ctx: ChunkContext, opts: ChunkOptions): Generator<ChunkItem> {
     if (size < MIN_RECORD_SIZE || off + size > CHUNK_SIZE) {
       if (pastFreeSpace) break;
       yield issue('record-header', `bad record size ${size}`, index, at(off), id);
-      if (opts.recover) yield* carve(ctx, off + 8, limit, range, prevId, opts);
+      if (opts.recover) for (const item of carve(ctx, off + 8, limit, range, prevId, opts)) yield count(item);
       break;
     }
     const copy = u32(b, off + size - 4);
@@ -184,7 +189,7 @@ function* records(ctx: ChunkContext, opts: ChunkOptions): Generator<ChunkItem> {
       );
       if (inRange) {
         const item = decodeAt(ctx, off, size, id, 'damaged', opts);
-        yield item;
+        yield count(item);
         if (item.type !== 'issue') prevId = id;
       }
       // Records may still follow the damaged one; else scan on from inside it.
@@ -192,13 +197,17 @@ function* records(ctx: ChunkContext, opts: ChunkOptions): Generator<ChunkItem> {
         off += size;
         continue;
       }
-      if (opts.recover) yield* carve(ctx, off + 8, limit, range, prevId, opts);
+      if (opts.recover) for (const item of carve(ctx, off + 8, limit, range, prevId, opts)) yield count(item);
       break;
     }
     const item = decodeAt(ctx, off, size, id, 'intact', opts);
-    yield item;
+    yield count(item);
     prevId = id;
     off += size;
+  }
+  if (range !== null && headerOk && h.freeSpaceOffset > CHUNK_HEADER_SIZE && found < range.last - range.first + 1) {
+    const listed = range.last - range.first + 1;
+    yield issue('record-header', `${listed - found} of the ${listed} record identifiers the chunk header lists (${range.first}-${range.last}) were not found`, index, fileOffset);
   }
 }
 
@@ -223,7 +232,7 @@ function decodeAt(ctx: ChunkContext, off: number, size: number, id: number, inte
   const b = ctx.buf;
   const written = filetimeToIso(u32(b, off + 16), u32(b, off + 20));
   try {
-    return decodeRecord({ ctx, at: off, size, recordId: id, written, integrity }, opts.filter);
+    return decodeRecord({ ctx, at: off, size, headerId: id, written, integrity }, opts.filter);
   } catch (err) {
     return issueFromError(err, ctx.index, ctx.fileOffset + off, id);
   }

@@ -9,7 +9,9 @@ import { renderJson, renderXml, type EvtxJson } from './record.js';
 
 export interface DumpOptions extends EvtxReadOptions {
   xml?: boolean;
+  /** Gets one record per call: a JSON line, or the record's XML (several lines); no trailing newline. */
   out: (line: string) => void;
+  /** Gets one issue per call, `FILE: chunk N offset 0x…[ record R]: kind: message`; no trailing newline. */
   err: (line: string) => void;
 }
 

@@ -1,5 +1,5 @@
 // Streaming EVTX reader (Windows XML Event Log), following libyal's "Windows XML Event Log
-// (EVTX) format" document and the behaviour of the Rust `evtx` crate.
+// (EVTX) format" document and the behaviour of the Rust `evtx` crate. See README.md.
 //
 //   const reader = readEvtx(path, { filter: (eventId, provider, channel) => … });
 //   for (const item of reader) {

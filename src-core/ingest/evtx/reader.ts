@@ -83,7 +83,7 @@ export class EvtxReader implements Iterable<EvtxItem> {
       filter: this.opts.filter ?? null,
       recover: this.opts.recover ?? true,
       noCrc: (this.header.flags & FILE_FLAG_NO_CRC32) !== 0 && this.header.valid,
-      registry: new TemplateStore(),
+      templates: new TemplateStore(),
     };
     const fd = fs.openSync(this.path, 'r');
     try {

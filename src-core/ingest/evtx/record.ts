@@ -5,9 +5,10 @@
 import { TOKEN, newValueTable, type XChild } from './binxml-tokens.js';
 import { readInstance } from './binxml-parser.js';
 import type { ChunkContext, CompiledTemplate } from './caches.js';
-import { buildPlan, fastHead, fastRest, type FastHead, type FastRest } from './fast-path.js';
+import { fastHead, fastRest, type FastHead, type FastRest } from './fast-path.js';
+import { buildPlan } from './fast-plan.js';
 import { instantiateBinXml } from './instantiate.js';
-import { eventFields, xmlText, type EventFields } from './render.js';
+import { eventFields, recordNumber, xmlText, type EventFields } from './render.js';
 import type { Iso7 } from './time.js';
 
 /**
@@ -18,16 +19,12 @@ import type { Iso7 } from './time.js';
  */
 export type RecordIntegrity = 'intact' | 'damaged' | 'carved';
 
-/** Where a record's BinXML lives, for rendering on demand (keeps its chunk buffer alive). */
-interface RecordSource {
-  readonly ctx: ChunkContext;
-  readonly start: number;
-  readonly end: number;
-}
-
 export class EvtxRecord {
   readonly type = 'record' as const;
-  readonly #src: RecordSource;
+  // Where the record's BinXML lives, for rendering on demand (keeps its chunk buffer alive).
+  readonly #ctx: ChunkContext;
+  readonly #start: number;
+  readonly #end: number;
   constructor(
     /** System/EventRecordID, else the record header's identifier. */
     readonly recordId: number,
@@ -49,15 +46,18 @@ export class EvtxRecord {
     /** The written time from the record header. */
     readonly written: Iso7,
     readonly integrity: RecordIntegrity,
-    src: RecordSource,
+    ctx: ChunkContext,
+    start: number,
+    end: number,
   ) {
-    this.#src = src;
+    this.#ctx = ctx;
+    this.#start = start;
+    this.#end = end;
   }
 
   /** The record's top-level instantiated nodes (normally one <Event> element). */
   nodes(): XChild[] {
-    const s = this.#src;
-    return instantiateBinXml(s.ctx, s.start, s.end, 0);
+    return instantiateBinXml(this.#ctx, this.#start, this.#end, 0);
   }
 }
 
@@ -66,6 +66,8 @@ export interface EvtxSkipped {
   readonly type: 'skipped';
   readonly skipped: true;
   readonly recordId: number;
+  /** The identifier in the record header. */
+  readonly headerId: number;
   readonly eventId: number | null;
   readonly provider: string;
   readonly channel: string;
@@ -128,7 +130,8 @@ export interface RecordInfo {
   /** Chunk offset of the record signature. */
   at: number;
   size: number;
-  recordId: number;
+  /** The identifier in the record header. */
+  headerId: number;
   written: Iso7;
   integrity: RecordIntegrity;
 }
@@ -142,22 +145,25 @@ export function decodeRecord(r: RecordInfo, filter: EvtxFilter | null): EvtxReco
   const b = ctx.buf;
   const start = r.at + 24;
   const end = r.at + r.size - 4;
-  const src: RecordSource = { ctx, start, end };
   const fileOffset = ctx.fileOffset + r.at;
+  let accepted = false;
   // Fast path: fragment header + one template instance + end of file.
   if (end - start > 5 && b[start] === FRAGMENT && b[start + 4] === TOKEN.TEMPLATE_INSTANCE) {
-    const { template, end: valuesEnd } = readInstance(ctx, start + 4, end, scratch, true);
+    const template = readInstance(ctx, start + 4, end, scratch, true);
     const plan = planOf(template as CompiledTemplate);
-    if (plan.ok && (valuesEnd >= end || b[valuesEnd] === TOKEN.EOF) && fastHead(b, plan, scratch, head)) {
-      if (filter !== null && !filter(head.eventId, head.provider, head.channel)) {
-        decodeStats.fast++;
-        return skipped(r, head.recordId ?? r.recordId, head.eventId, head.provider, head.channel, fileOffset);
+    if (plan.ok && (scratch.end >= end || b[scratch.end] === TOKEN.EOF) && fastHead(b, plan, scratch, head)) {
+      if (filter !== null) {
+        if (!filter(head.eventId, head.provider, head.channel)) {
+          decodeStats.fast++;
+          return skipped(r, recordNumber(head.recordId, r.headerId), head.eventId, head.provider, head.channel, fileOffset);
+        }
+        accepted = true;
       }
       if (fastRest(ctx, plan, scratch, nested, r.written, rest)) {
         decodeStats.fast++;
         return new EvtxRecord(
-          head.recordId ?? r.recordId,
-          r.recordId,
+          recordNumber(head.recordId, r.headerId),
+          r.headerId,
           rest.timeCreated,
           head.eventId,
           rest.version,
@@ -170,17 +176,19 @@ export function decodeRecord(r: RecordInfo, filter: EvtxFilter | null): EvtxReco
           fileOffset,
           r.written,
           r.integrity,
-          src,
+          ctx,
+          start,
+          end,
         );
       }
     }
   }
   decodeStats.slow++;
-  const f = eventFields(instantiateBinXml(ctx, start, end, 0), r.recordId, r.written);
-  if (filter !== null && !filter(f.eventId, f.provider, f.channel)) return skipped(r, f.recordId, f.eventId, f.provider, f.channel, fileOffset);
+  const f = eventFields(instantiateBinXml(ctx, start, end, 0), r.headerId, r.written);
+  if (filter !== null && !accepted && !filter(f.eventId, f.provider, f.channel)) return skipped(r, f.recordId, f.eventId, f.provider, f.channel, fileOffset);
   return new EvtxRecord(
     f.recordId,
-    r.recordId,
+    r.headerId,
     f.timeCreated,
     f.eventId,
     f.version,
@@ -193,10 +201,12 @@ export function decodeRecord(r: RecordInfo, filter: EvtxFilter | null): EvtxReco
     fileOffset,
     r.written,
     r.integrity,
-    src,
+    ctx,
+    start,
+    end,
   );
 }
 
 function skipped(r: RecordInfo, recordId: number, eventId: number | null, provider: string, channel: string, offset: number): EvtxSkipped {
-  return { type: 'skipped', skipped: true, recordId, eventId, provider, channel, chunk: r.ctx.index, offset };
+  return { type: 'skipped', skipped: true, recordId, headerId: r.headerId, eventId, provider, channel, chunk: r.ctx.index, offset };
 }

@@ -124,7 +124,7 @@ export function eventDataOf(event: XElement): Record<string, string> {
 }
 
 export interface EventFields {
-  /** System/EventRecordID (differs from the record header's identifier in exported logs), else the header's. */
+  /** System/EventRecordID (differs from the record header's identifier in exported logs); the header's when missing or 0. */
   recordId: number;
   eventId: number | null;
   version: number | null;
@@ -152,6 +152,11 @@ export function createdIso(text: string | undefined | null, written: Iso7): Iso7
   return iso === null || iso === FILETIME_ZERO_ISO ? written : iso;
 }
 
+/** System/EventRecordID, unless missing or 0 (never a record number: zeroed data). */
+export function recordNumber(eventRecordId: number | null, headerId: number): number {
+  return eventRecordId === null || eventRecordId <= 0 ? headerId : eventRecordId;
+}
+
 /** Normalized fields from the first element of an instantiated record (normally <Event>). */
 export function eventFields(roots: XChild[], headerId: number, written: Iso7): EventFields {
   const event = roots.find(isXElement);
@@ -164,7 +169,7 @@ export function eventFields(roots: XChild[], headerId: number, written: Iso7): E
     return el === undefined ? null : xmlLines(itertext(el, 2));
   };
   return {
-    recordId: intOrNull(text('EventRecordID')) ?? headerId,
+    recordId: recordNumber(intOrNull(text('EventRecordID')), headerId),
     eventId: intOrNull(text('EventID')),
     version: intOrNull(text('Version')),
     level: intOrNull(text('Level')),

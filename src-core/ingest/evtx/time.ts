@@ -34,16 +34,23 @@ function civil(days: number): [number, number, number] {
   return [yoe + era * 400 + (m <= 2 ? 1 : 0), m, d];
 }
 
+let lastSecs = NaN;
+let lastPrefix = '';
+
 /** Seconds since the Unix epoch plus a 7-digit tick fraction, as ISO 8601. */
 export function isoFromUnixSeconds(secs: number, ticks: number): Iso7 {
-  const days = Math.floor(secs / 86400);
-  let sod = secs - days * 86400;
-  const [y, m, d] = civil(days);
-  const hh = Math.floor(sod / 3600);
-  sod -= hh * 3600;
-  const mi = Math.floor(sod / 60);
-  const ss = sod - mi * 60;
-  return `${pad4(y)}-${P2[m]}-${P2[d]}T${P2[hh]}:${P2[mi]}:${P2[ss]}.${pad7(ticks)}Z`;
+  if (secs !== lastSecs) {
+    const days = Math.floor(secs / 86400);
+    let sod = secs - days * 86400;
+    const [y, m, d] = civil(days);
+    const hh = Math.floor(sod / 3600);
+    sod -= hh * 3600;
+    const mi = Math.floor(sod / 60);
+    const ss = sod - mi * 60;
+    lastPrefix = `${pad4(y)}-${P2[m]}-${P2[d]}T${P2[hh]}:${P2[mi]}:${P2[ss]}.`;
+    lastSecs = secs;
+  }
+  return `${lastPrefix}${pad7(ticks)}Z`;
 }
 
 let lastLo = -1;

@@ -112,7 +112,21 @@ for (let i = 0; i < 256; i++) {
   HEX_LOWER.push(i.toString(16).padStart(2, '0'));
 }
 
-const ansiDecoder = new TextDecoder('windows-1252');
+/**
+ * Windows-1252 for 0x80-0x9F (the rest is Latin-1); undefined code points stay as the C1
+ * control of the same value. Node's TextDecoder('windows-1252') decodes as ISO-8859-1.
+ */
+const CP1252_80_9F = '\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f' +
+  '\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178';
+
+function cp1252(b: Buffer, start: number, end: number): string {
+  let s = '';
+  for (let i = start; i < end; i++) {
+    const c = b[i] as number;
+    s += c >= 0x80 && c <= 0x9f ? CP1252_80_9F[c - 0x80] : String.fromCharCode(c);
+  }
+  return s;
+}
 
 /** UTF-16LE text of `size` bytes, up to the first NUL character. */
 export function utf16Text(b: Buffer, off: number, size: number): string {
@@ -135,7 +149,7 @@ export function ansiText(b: Buffer, off: number, size: number): string {
       break;
     }
   }
-  return ascii ? latin1(b, off, end) : ansiDecoder.decode(b.subarray(off, end));
+  return ascii ? latin1(b, off, end) : cp1252(b, off, end);
 }
 
 export function hex32Text(v: number): string {
