@@ -15,6 +15,8 @@ import { formatHuntTable, formatImportLine } from './cli/table.js';
 import { parseArgs, intOption, stringOption, UsageError, type Parsed } from './cli/args.js';
 import { MEASURES, type HuntParams, type HuntReport, type Measure } from './model/hunt.js';
 import { LONGTAIL_VERSION } from './version.js';
+import { dumpEvtx } from './ingest/evtx/index.js';
+import { oneLine } from './report/sanitize.js';
 
 const USAGE = `Longtail ${LONGTAIL_VERSION}: rare service execution hunting over Windows triage data
 
@@ -23,6 +25,7 @@ Usage:
   longtail hunt CASE [options]           hunt over a case
   longtail hunt FILES|DIRS... [options]  import into a temporary case, hunt, write reports
   longtail log CASE                      the import log: every input and what became of its records
+  longtail evtx-dump [--xml] FILE...     every record of EVTX files, one JSON object per line (or XML)
 
 Hunt options:
   --preset elastic-binary|elastic-path|defender-host|any   (default any)
@@ -243,6 +246,27 @@ function cmdLog(args: string[], io: Io): number {
   }
 }
 
+function cmdEvtxDump(args: string[], io: Io): number {
+  const p = parseArgs(args, { xml: { value: false } });
+  if (p.positionals.length === 0) throw new UsageError('evtx-dump needs one or more EVTX files');
+  let problems = 0;
+  for (const file of p.positionals) {
+    if (!fs.existsSync(file)) throw new UsageError(`${file}: no such file`);
+    try {
+      const r = dumpEvtx(file, {
+        xml: p.options.has('xml'),
+        out: (line) => io.out(line + '\n'),
+        err: (line) => io.err(oneLine(line) + '\n'),
+      });
+      problems += r.issues;
+    } catch (err) {
+      io.err(`${file}: ${(err as Error).message}\n`);
+      problems++;
+    }
+  }
+  return problems > 0 ? 2 : 0;
+}
+
 export function main(argv: readonly string[], io: Io): number {
   const [command, ...rest] = argv;
   try {
@@ -253,6 +277,8 @@ export function main(argv: readonly string[], io: Io): number {
         return cmdHunt(rest, io);
       case 'log':
         return cmdLog(rest, io);
+      case 'evtx-dump':
+        return cmdEvtxDump(rest, io);
       case undefined:
       case 'help':
       case '--help':

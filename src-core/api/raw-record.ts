@@ -7,6 +7,7 @@ import { sha256File } from '../ingest/inputs.js';
 import { openFileSource } from '../ingest/text/byte-source.js';
 import { readCsv } from '../ingest/csv/csv-reader.js';
 import { readJsonRecords } from '../ingest/json/json-records.js';
+import { readEvtx, renderXml } from '../ingest/evtx/index.js';
 import { ApiError } from './contract.js';
 
 export type RecordTable = 'process' | 'network' | 'file' | 'image' | 'service' | 'end';
@@ -93,6 +94,17 @@ function jsonRecord(file: string, ref: string): string | null {
   }
 }
 
+function evtxRecord(file: string, ref: string): string | null {
+  const m = /^record (\d+) \(chunk (\d+)\)$/.exec(ref);
+  if (!m) return null;
+  const [id, chunk] = [Number(m[1]), Number(m[2])];
+  for (const item of readEvtx(file)) {
+    if (item.type === 'record' && item.chunk === chunk && item.recordId === id) return renderXml(item);
+    if (item.type !== 'issue' && item.chunk > chunk) return null;
+  }
+  return null;
+}
+
 export function rawRecord(db: Db, table: RecordTable, id: number): RawRecord {
   const row = db
     .prepare(`SELECT e.ref, f.path, f.sha256, f.format FROM ${TABLE[table]} e JOIN input_file f ON f.id = e.file_id WHERE e.id = ?`)
@@ -102,7 +114,8 @@ export function rawRecord(db: Db, table: RecordTable, id: number): RawRecord {
   out.unavailable = checkFile(row.path, row.sha256);
   if (out.unavailable) return out;
   const line = /^line (\d+)$/.exec(row.ref);
-  if (row.format?.endsWith('-csv')) out.text = line ? csvRecord(row.path, Number(line[1])) : null;
+  if (row.format === 'evtx') out.text = evtxRecord(row.path, row.ref);
+  else if (row.format?.endsWith('-csv')) out.text = line ? csvRecord(row.path, Number(line[1])) : null;
   else if (row.format?.includes('/')) out.text = jsonRecord(row.path, row.ref);
   if (out.text === null) out.unavailable = `record "${row.ref}" could not be read back from a ${row.format ?? 'file of unknown format'}`;
   return out;

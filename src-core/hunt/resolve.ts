@@ -3,6 +3,7 @@
 // instances are service processes (spec section 2). The hunt then reads `instance`.
 import type { Db } from '../store/case-db.js';
 import { diffTicks } from '../normalize/time.js';
+import { installExecutable, installMatches } from './service-link.js';
 
 interface StartRow {
   id: number;
@@ -70,6 +71,31 @@ function parentNameOf(r: StartRow): string | null {
 }
 
 const SCM_PATH = /(^|\\)windows\\system32\\services\.exe$/i;
+
+interface InstallSeen {
+  time: string;
+  name: string | null;
+  exe: string | null;
+}
+
+/** How soon after its install the SCM starts a service binary, for the inference below. */
+const INSTALL_TO_START_TICKS = 60 * 10_000_000;
+
+/**
+ * Beyond the spec (docs/decisions.md): a process whose parent is unknown — a 4688 v0/v1
+ * whose creator pid started before the logs begin — but whose image a service install
+ * on the same host named within the minute before, was started by the SCM. Metasploit's
+ * psexec leaves exactly this: 7045 with `%COMSPEC% /b /c …`, then cmd.exe from pid 0x1cc.
+ */
+function scmStart(installs: readonly InstallSeen[], p: StartRow): InstallSeen | null {
+  let best: InstallSeen | null = null;
+  for (const i of installs) {
+    if (i.time > p.time) break;
+    if (i.exe === null || diffTicks(p.time, i.time) > INSTALL_TO_START_TICKS) continue;
+    if (installMatches(i.exe, p.path, p.name)) best = i;
+  }
+  return best;
+}
 
 /** Spec 7.14: each 4688 to the closest Sysmon 1 with the same pid and image, one-to-one. */
 function merge4688(instances: Map<number, Instance>): Map<number, number> {
@@ -178,11 +204,26 @@ function resolveHostRows(db: Db, hostId: number, rows: readonly StartRow[], clea
       if (inst.parentId === inst.procId) inst.parentId = null;
     }
   }
+  let hostInstalls: InstallSeen[] | null = null;
+  const installs = () =>
+    (hostInstalls ??= (db.prepare('SELECT time, service_name, image_path FROM service_install WHERE host_id = ? ORDER BY time').all(hostId) as Array<{
+      time: string; service_name: string | null; image_path: string | null;
+    }>).map((r) => ({ time: r.time, name: r.service_name, exe: r.image_path === null ? null : installExecutable(r.image_path) })));
   for (const inst of instances.values()) {
     const p = inst.primary;
     const parent = inst.parentId === null ? undefined : instances.get(inst.parentId);
     inst.parentNameLc =
       parentNameOf(p) ?? (inst.merged ? parentNameOf(inst.merged) : null) ?? (parent ? nameOf(parent.primary) : null);
+    if (inst.parentNameLc === null && parent === undefined && p.parent_pid !== null) {
+      const install = scmStart(installs(), p);
+      if (install) {
+        inst.parentNameLc = 'services.exe';
+        inst.flags.push(
+          `parent inferred as services.exe: creator pid ${p.parent_pid} (0x${p.parent_pid.toString(16)}) is not in the data, and service ` +
+          `"${install.name ?? '?'}" was installed with this image ${Math.round(diffTicks(p.time, install.time) / 10_000)} ms before`,
+        );
+      }
+    }
     if (inst.parentNameLc === 'services.exe') {
       const scmPath = p.parent_path ?? inst.merged?.parent_path ?? parent?.primary.path ?? null;
       if (scmPath !== null && !SCM_PATH.test(scmPath)) {

@@ -33,7 +33,7 @@ export function prepare(input: InputFile): Prepared {
 
 /** Whether the file will be read as records (and so may go to a parse worker). */
 export function willParse(p: Prepared): boolean {
-  return p.det !== null && p.det.family !== 'unknown' && p.det.family !== 'evtx';
+  return p.det !== null && p.det.family !== 'unknown';
 }
 
 type Progress = (p: Partial<ImportProgress>) => void;
@@ -64,6 +64,7 @@ export class FileImporter {
       return result;
     }
     const det = p.det;
+    if (p.size === 0) return this.empty(p, result);
     const dataLike = p.input.explicit || DATA_EXTENSIONS.has(path.extname(p.input.path).toLowerCase());
     if (det.family === 'unknown' && !dataLike) {
       result.status = 'ignored';
@@ -91,7 +92,7 @@ export class FileImporter {
     const fileId = Number(this.s.insertFile.run(p.input.path, p.size, result.sha256, null, det.encoding, 'importing', now()).lastInsertRowid);
     result.fileId = fileId;
     if (!willParse(p)) {
-      result.error = det.family === 'evtx' ? 'EVTX import is not available in this version' : `unsupported format: ${det.reason ?? ''}`;
+      result.error = `unsupported format: ${det.reason ?? ''}`;
       this.s.finishFile.run('failed', 0, 0, 0, 0, 0, null, null, '[]', now(), result.error, det.family, fileId);
       return result;
     }
@@ -106,6 +107,19 @@ export class FileImporter {
       this.s.finishFile.run('failed', 0, 0, 0, 0, 0, null, null, '[]', now(), result.error, result.format, fileId);
     }
     return result;
+  }
+
+  /** An empty file is read completely: no records, and the log says it was empty. */
+  private empty(p: Prepared, result: FileImportResult): FileImportResult {
+    result.sha256 = sha256File(p.input.path);
+    const now = new Date().toISOString();
+    const fileId = Number(this.s.insertFile.run(p.input.path, 0, result.sha256, null, null, 'importing', now).lastInsertRowid);
+    const note = { level: 'warning' as const, reason: 'the file is empty', count: 1, refs: [] };
+    this.db.transaction(() => {
+      this.s.insertNote.run(fileId, note.level, note.reason, note.count, '[]');
+      this.s.finishFile.run('complete', 0, 0, 0, 0, 0, null, null, '[]', now, null, 'empty', fileId);
+    })();
+    return { ...result, fileId, status: 'complete', format: 'empty', notes: [note] };
   }
 
   /** Runs inside the file's transaction. */
@@ -151,7 +165,7 @@ export class FileImporter {
       end = parseFile(file, det, consume);
     }
     result.format = end.format;
-    for (const n of end.notes) notes.add(n.level, n.reason, null);
+    for (const n of end.notes) notes.add(n.level, n.reason, n.ref ?? null);
     result.hosts = [...hosts].sort();
     result.notes = notes.list();
     for (const n of result.notes) this.s.insertNote.run(fileId, n.level, n.reason, n.count, JSON.stringify(n.refs));

@@ -3,8 +3,7 @@
 // work with no database, so it runs on the importing thread or in a parse worker.
 import { toWire, type WireRecord } from '../store/wire.js';
 import type { Detection } from './detect.js';
-import type { NoteLevel } from './note-log.js';
-import { isBad, openRecordStream } from './record-stream.js';
+import { isBad, openRecordStream, type FileNote } from './record-stream.js';
 import { RecordError } from './mappers/types.js';
 
 export type Outcome =
@@ -21,7 +20,7 @@ export interface Batch {
 
 export interface ParseEnd {
   format: string;
-  notes: Array<{ level: NoteLevel; reason: string }>;
+  notes: FileNote[];
   bytesRead: number;
 }
 

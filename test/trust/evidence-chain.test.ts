@@ -59,6 +59,17 @@ describe('evidence chain', () => {
     }
   });
 
+  it('reads an EVTX record back as its XML', () => {
+    const d = tempCase();
+    importFiles(d.db, [corpus('evtx', 'attack', 'apt10_jjs_sideloading_prochollowing_persist_as_service_sysmon_1_7_8_13.evtx')]);
+    const img = d.db.prepare("SELECT id, ref FROM image_load WHERE dll_path LIKE '%jli.dll'").get() as { id: number; ref: string };
+    const raw = rawRecord(d.db, 'image', img.id);
+    expect(raw.ref).toMatch(/^record \d+ \(chunk 0\)$/);
+    expect(raw.text).toContain('<EventID>7</EventID>');
+    expect(raw.text).toContain('<Data Name="ImageLoaded">C:\\Users\\IEUser\\Desktop\\info.rar\\jli.dll</Data>');
+    d.close();
+  });
+
   it('reads a CSV row back by its line, and refuses a file that changed since import', () => {
     const net = c.db.prepare("SELECT e.id, e.ref FROM network_event e JOIN input_file f ON f.id = e.file_id WHERE f.format = 'defender-csv' AND e.remote_ip = '20.50.201.200'").get() as { id: number; ref: string };
     const raw = rawRecord(c.db, 'network', net.id);

@@ -52,6 +52,14 @@ export function isUsedWinEvent(eventId: number, provider: string | null, channel
   return USED[winFamily(provider, channel)].has(eventId);
 }
 
+const FAMILY_LABEL: Record<WinFamily, string | null> = { sysmon: 'Sysmon', security: 'Security', system: 'System', other: null };
+
+/** The import log's reason for an event the hunt does not use (one wording everywhere). */
+export function unusedReason(eventId: number | null, provider: string | null, channel: string | null): string {
+  const label = FAMILY_LABEL[winFamily(provider, channel)] ?? (channel || provider || 'unknown channel');
+  return `${label} event ${eventId ?? '(no id)'}: not used by the hunt`;
+}
+
 function str(d: Readonly<Record<string, unknown>>, name: string): string | null {
   return clean(d[name]);
 }
@@ -142,7 +150,7 @@ function sysmon(e: WinEvent): MapResult {
       return { items: [ev] };
     }
     default:
-      return skip(`Sysmon event ${e.eventId}: not used by the hunt`);
+      return skip(unusedReason(e.eventId, e.provider, e.channel));
   }
 }
 
@@ -188,12 +196,12 @@ function security(e: WinEvent): MapResult {
       return { items: [ev] };
     }
     default:
-      return skip(`Security event ${e.eventId}: not used by the hunt`);
+      return skip(unusedReason(e.eventId, e.provider, e.channel));
   }
 }
 
 function system(e: WinEvent): MapResult {
-  if (e.eventId !== 7045) return skip(`System event ${e.eventId}: not used by the hunt`);
+  if (e.eventId !== 7045) return skip(unusedReason(e.eventId, e.provider, e.channel));
   const d = e.data;
   const ev: ServiceInstallEvent = {
     kind: 'service', ...common(e, 'system:7045', e.time),
@@ -212,7 +220,7 @@ export function mapWinEvent(e: WinEvent): MapResult {
     case 'system':
       return system(e);
     default:
-      return skip(`${e.channel ?? e.provider ?? 'unknown channel'} event ${e.eventId}: not used by the hunt`);
+      return skip(unusedReason(e.eventId, e.provider, e.channel));
   }
 }
 
