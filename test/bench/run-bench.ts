@@ -2,12 +2,13 @@
 // generated fleet (default 1,000 hosts, 5,000,000 events). Figures are printed, never
 // asserted. Each measurement runs in its own process so its memory is its own.
 //   npm run bench -- [--hosts N] [--events N] [--files-per-format N] [--workers N] [--write docs/bench.md]
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { build } from 'esbuild';
 import { generateFleet } from './fleet.js';
+import { generateEvtxFleet } from './evtx-fleet.js';
 import { REPO } from '../helpers/corpus.js';
 
 function arg(name: string, fallback: string): string {
@@ -18,13 +19,17 @@ const hosts = Number(arg('hosts', '1000'));
 const events = Number(arg('events', '5000000'));
 const filesPerFormat = Number(arg('files-per-format', '4'));
 const write = arg('write', '');
+const evtxBytes = Number(arg('evtx-bytes', '1000000000'));
+const skip = new Set(arg('skip', '').split(',').filter(Boolean));
 const dataDir = path.join(REPO, 'bench-data', `fleet-${hosts}-${events}-${filesPerFormat}`);
 const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'longtail-bench-'));
 
 interface FileInfo { path: string; format: string; events: number; bytes: number }
 const manifest = path.join(dataDir, 'manifest.json');
-let files: FileInfo[];
-if (fs.existsSync(manifest)) {
+let files: FileInfo[] = [];
+if (skip.has('fleet')) {
+  // EVTX figures only.
+} else if (fs.existsSync(manifest)) {
   files = JSON.parse(fs.readFileSync(manifest, 'utf8')) as FileInfo[];
   process.stdout.write(`Using the fleet generated earlier in ${path.relative(REPO, dataDir)}\n`);
 } else {
@@ -44,6 +49,7 @@ await build({
     'measure-import': path.join(REPO, 'test', 'bench', 'measure-import.ts'),
     'measure-hunt': path.join(REPO, 'test', 'bench', 'measure-hunt.ts'),
     'parse-worker': path.join(REPO, 'src-core', 'ingest', 'parse-worker.ts'),
+    'measure-evtx': path.join(REPO, 'test', 'bench', 'measure-evtx.ts'),
   },
   outdir: buildDir, bundle: true, platform: 'node', target: 'node20', format: 'esm',
   external: ['better-sqlite3'], logLevel: 'warning',
@@ -68,8 +74,9 @@ const say = (s: string) => {
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
 say(`Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
-say(`Fleet: ${hosts} hosts, ${fmt(files.reduce((n, f) => n + f.events, 0))} events in ${files.length} files (${(files.reduce((n, f) => n + f.bytes, 0) / 1e9).toFixed(2)} GB)`);
+if (!skip.has('fleet')) say(`Fleet: ${hosts} hosts, ${fmt(files.reduce((n, f) => n + f.events, 0))} events in ${files.length} files (${(files.reduce((n, f) => n + f.bytes, 0) / 1e9).toFixed(2)} GB)`);
 say('');
+if (!skip.has('fleet')) {
 say('| import | events | MB | seconds | events/s | MB/s | parse+store s | resolve s | peak RSS MB | case MB |');
 say('|---|---|---|---|---|---|---|---|---|---|');
 for (const format of ['defender-csv', 'elastic-ndjson']) {
@@ -85,6 +92,60 @@ say('');
 const h = child<HuntFigures>('measure-hunt.ts', [all, '3']);
 say(`Hunt (preset any, window all) over ${fmt(h.events)} stored events: ${h.times.map((t) => t.toFixed(2)).join(' s, ')} s; peak RSS ${fmt(h.peakRssMB)} MB; ${h.rows.length} rows:`);
 for (const row of h.rows) say(`- ${row.host} ${row.path}`);
+}
+
+if (!skip.has('evtx')) evtxSection();
+function evtxSection(): void {
+  interface EvtxFigures { records: number; skipped: number; bytes: number; seconds: number; peakRssMB: number }
+  const evtxDir = path.join(REPO, 'bench-data', `evtx-${evtxBytes}`);
+  const evtxManifest = path.join(evtxDir, 'manifest.json');
+  let evtxFiles: string[];
+  if (fs.existsSync(evtxManifest)) evtxFiles = JSON.parse(fs.readFileSync(evtxManifest, 'utf8')) as string[];
+  else {
+    process.stdout.write(`Generating ${(evtxBytes / 1e9).toFixed(1)} GB of EVTX in ${path.relative(REPO, evtxDir)} …\n`);
+    evtxFiles = generateEvtxFleet({ outDir: evtxDir, bytes: evtxBytes, hosts: Math.max(1, Math.round(evtxBytes / 10e6)) }).files.map((f) => f.path);
+    fs.writeFileSync(evtxManifest, JSON.stringify(evtxFiles, null, 1));
+  }
+  const corpusLogs = ['sysmon.evtx', 'security.evtx', 'system.evtx'].map((f) => path.join(REPO, '..', 'shared', 'corpus', 'evtx', 'parser-samples', f));
+  say('');
+  say('| EVTX | files | records | MB | seconds | records/s | MB/s | peak RSS MB |');
+  say('|---|---|---|---|---|---|---|---|');
+  const line = (label: string, n: number, r: EvtxFigures | ImportFigures, records: number) =>
+    say(`| ${label} | ${n} | ${fmt(records)} | ${fmt(r.bytes / 1e6)} | ${r.seconds.toFixed(1)} | ${fmt(records / r.seconds)} | ${(r.bytes / 1e6 / r.seconds).toFixed(0)} | ${fmt(r.peakRssMB)} |`);
+  for (const log of corpusLogs) {
+    // Small files: parse each several times for a stable figure.
+    const r = child<EvtxFigures>('measure-evtx.ts', Array(20).fill(log) as string[]);
+    line(`parse only, single thread: corpus ${path.basename(log)} ×20`, 20, r, r.records + r.skipped);
+  }
+  const p = child<EvtxFigures>('measure-evtx.ts', evtxFiles);
+  line('parse only, single thread: generated set', evtxFiles.length, p, p.records + p.skipped);
+  const imp = child<ImportFigures>('measure-import.ts', [path.join(workDir, 'evtx.longtail'), ...evtxFiles]);
+  line('full import (parse workers + store + resolve)', evtxFiles.length, imp, imp.records);
+  // evtxexport on a slice of the same files (it is slow), for the ratio.
+  const which = spawnSync('sh', ['-c', 'command -v evtxexport'], { encoding: 'utf8' });
+  if (which.status === 0) {
+    const slice: string[] = [];
+    let sliceBytes = 0;
+    for (const f of evtxFiles) {
+      if (sliceBytes > 40e6) break;
+      slice.push(f);
+      sliceBytes += fs.statSync(f).size;
+    }
+    const ours = child<EvtxFigures>('measure-evtx.ts', slice);
+    const t = performance.now();
+    for (const f of slice) spawnSync('evtxexport', ['-f', 'xml', f], { stdio: 'ignore' });
+    const theirs = (performance.now() - t) / 1000;
+    const n = ours.records + ours.skipped;
+    say('');
+    say(`evtxexport (libevtx) on ${slice.length} of these files (${fmt(sliceBytes / 1e6)} MB, ${fmt(n)} records): ${theirs.toFixed(1)} s, ` +
+      `${fmt(n / theirs)} records/s; Longtail's parser ${ours.seconds.toFixed(2)} s, ${fmt(n / ours.seconds)} records/s: ` +
+      `${(theirs / ours.seconds).toFixed(1)}× faster (evtxexport renders every record as XML; ours skips the ones the hunt does not use).`);
+  } else {
+    say('');
+    say('(evtxexport not installed: no ratio to libevtx)');
+  }
+}
+
 fs.rmSync(workDir, { recursive: true, force: true });
 if (write) {
   const target = path.resolve(REPO, write);
