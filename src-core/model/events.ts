@@ -49,9 +49,8 @@ export interface EventCommon {
   dedupeKey: string | null;
 }
 
-export interface ProcessStartEvent extends EventCommon {
-  kind: 'process';
-  proc: ProcKey | null;
+/** What is known of a process itself, from its start record or from rows it acted in. */
+export interface ProcessFacts {
   pid: number | null;
   path: string | null;
   /** Last path component as given (or the source's file name field). */
@@ -62,7 +61,12 @@ export interface ProcessStartEvent extends EventCommon {
   signature: Signature;
   signer: string | null;
   parent: ParentInfo;
-  /** Event version/quirk notes that matter for resolution, e.g. 4688 merge candidates. */
+}
+
+export interface ProcessStartEvent extends EventCommon, ProcessFacts {
+  kind: 'process';
+  proc: ProcKey | null;
+  /** A Security 4688 (merge candidate for a Sysmon 1, spec 7.14). */
   security4688: boolean;
 }
 
@@ -81,7 +85,7 @@ export interface ParentInfo {
  * so a Defender row whose `InitiatingProcessParentFileName` is services.exe
  * describes an action of a service process (spec section 2).
  */
-export interface ImpliedProcess {
+export interface ImpliedProcess extends ProcessFacts {
   kind: 'implied';
   host: string;
   /** The process creation time. */
@@ -89,15 +93,6 @@ export interface ImpliedProcess {
   source: SourceTag;
   ref: string;
   proc: ProcKey;
-  pid: number | null;
-  path: string | null;
-  name: string | null;
-  commandLine: string | null;
-  user: string | null;
-  hashes: Hashes;
-  signature: Signature;
-  signer: string | null;
-  parent: ParentInfo;
 }
 
 export interface NetworkEvent extends EventCommon {

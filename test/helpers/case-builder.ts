@@ -1,6 +1,7 @@
 // Builds small cases from hand-written events for the spec rule tests: the events go
 // through the real writer and resolver, only the file reading is skipped.
 import fs from 'node:fs';
+import { afterEach } from 'vitest';
 import os from 'node:os';
 import path from 'node:path';
 import { openCase, type Db } from '../../src-core/store/case-db.js';
@@ -151,4 +152,21 @@ export function addFile(db: Db, name: string, items: ReadonlyArray<MappedItem | 
   })();
   resolveDirtyHosts(db);
   return fileId;
+}
+
+/**
+ * A fresh case per test: returns `newCase()`, and closes (and deletes) the case after
+ * each test. Call once at the top of a test file.
+ */
+export function casePerTest(): () => Db {
+  let close: (() => void) | null = null;
+  afterEach(() => {
+    close?.();
+    close = null;
+  });
+  return () => {
+    const c = tempCase();
+    close = c.close;
+    return c.db;
+  };
 }

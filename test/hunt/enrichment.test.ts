@@ -1,18 +1,12 @@
 // Spec section 4 (enrichment), 7.10-7.12 and the report row shape of section 6.
-import { afterEach, describe, expect, it } from 'vitest';
-import { addFile, dll, fileWrite, install, implied, net, sec4688, sysmon1, t, tempCase } from '../helpers/case-builder.js';
+import { describe, expect, it } from 'vitest';
+import { addFile, dll, fileWrite, install, implied, net, sec4688, sysmon1, t, casePerTest } from '../helpers/case-builder.js';
 import { runHunt } from '../../src-core/hunt/run-hunt.js';
 import { huntParams } from '../../src-core/hunt/presets.js';
 import { installExecutable, pickInstall } from '../../src-core/hunt/service-link.js';
 import type { Db } from '../../src-core/store/case-db.js';
 
-let close: (() => void) | null = null;
-function newCase(): Db {
-  const c = tempCase();
-  close = c.close;
-  return c.db;
-}
-afterEach(() => close?.());
+const newCase = casePerTest();
 
 const all = huntParams('any', { window: { kind: 'all' }, allowlist: [] });
 const G = 'f0000000-0000-0000-0000-000000000001';

@@ -1,6 +1,6 @@
 // Spec section 3 (the three measures, window, path rules, allowlist) and 7.1, 7.6-7.9.
-import { afterEach, describe, expect, it } from 'vitest';
-import { addFile, sec4688, sysmon1, t, tempCase } from '../helpers/case-builder.js';
+import { describe, expect, it } from 'vitest';
+import { addFile, sec4688, sysmon1, t, casePerTest } from '../helpers/case-builder.js';
 import { runHunt } from '../../src-core/hunt/run-hunt.js';
 import { huntParams } from '../../src-core/hunt/presets.js';
 import { compilePathRules } from '../../src-core/hunt/path-rules.js';
@@ -8,13 +8,7 @@ import { DEFAULT_ALLOWLIST, DEFAULT_PATH_RULES } from '../../src-core/hunt/defau
 import type { Db } from '../../src-core/store/case-db.js';
 import type { HuntParams } from '../../src-core/model/hunt.js';
 
-let close: (() => void) | null = null;
-function newCase(): Db {
-  const c = tempCase();
-  close = c.close;
-  return c.db;
-}
-afterEach(() => close?.());
+const newCase = casePerTest();
 
 const H1 = 'a'.repeat(64);
 const H2 = 'b'.repeat(64);

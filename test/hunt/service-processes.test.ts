@@ -1,17 +1,11 @@
 // Spec section 2 (service processes) and 7.2, 7.5, 7.14, 7.15 (instances and parents).
-import { afterEach, describe, expect, it } from 'vitest';
-import { addFile, implied, sec4688, sysmon1, t, tempCase } from '../helpers/case-builder.js';
+import { describe, expect, it } from 'vitest';
+import { addFile, implied, sec4688, sysmon1, t, casePerTest } from '../helpers/case-builder.js';
 import { runHunt } from '../../src-core/hunt/run-hunt.js';
 import { huntParams } from '../../src-core/hunt/presets.js';
 import type { Db } from '../../src-core/store/case-db.js';
 
-let close: (() => void) | null = null;
-function newCase(): Db {
-  const c = tempCase();
-  close = c.close;
-  return c.db;
-}
-afterEach(() => close?.());
+const newCase = casePerTest();
 
 const all = huntParams('any', { window: { kind: 'all' }, allowlist: [] });
 function serviceRows(db: Db) {

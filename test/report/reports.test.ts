@@ -1,8 +1,8 @@
 // Spec sections 5 and 6: CSV (BOM, `;`-joined sets, formulas neutralized, read back
 // intact) and JSON (the machine-readable shape), both with parameters and inputs.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import Papa from 'papaparse';
-import { addFile, net, sysmon1, tempCase } from '../helpers/case-builder.js';
+import { addFile, net, sysmon1, casePerTest } from '../helpers/case-builder.js';
 import { runHunt } from '../../src-core/hunt/run-hunt.js';
 import { huntParams } from '../../src-core/hunt/presets.js';
 import { reportToCsv, CSV_COLUMNS } from '../../src-core/report/csv-report.js';
@@ -10,13 +10,7 @@ import { reportToJson } from '../../src-core/report/json-report.js';
 import { neutralizeFormula, visibleControls } from '../../src-core/report/sanitize.js';
 import type { Db } from '../../src-core/store/case-db.js';
 
-let close: (() => void) | null = null;
-function newCase(): Db {
-  const c = tempCase();
-  close = c.close;
-  return c.db;
-}
-afterEach(() => close?.());
+const newCase = casePerTest();
 
 const HOSTILE_CMD = "=cmd|' /C calc'!A0";
 const G = '11111111-2222-3333-4444-555555555555';
