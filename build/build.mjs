@@ -1,6 +1,9 @@
-// Bundles the CLI (with its parse worker) and the Electron main process into dist/
-// with esbuild. Native and Electron modules stay external (loaded at run time).
+// Bundles the CLI (with its parse worker) and the Electron shell into dist/ with esbuild.
+// Native and Electron modules stay external for the CLI (loaded at run time); the
+// Electron bundles are described in electron-bundles.mjs. The renderer is built by Vite
+// into dist/renderer/ (its own script), independently of this one.
 import { build } from 'esbuild';
+import { buildElectron, writeAppManifest } from './electron-bundles.mjs';
 
 const common = {
   bundle: true,
@@ -23,4 +26,5 @@ await build({
   entryPoints: { cli: 'src-core/cli.ts', 'parse-worker': 'src-core/ingest/parse-worker.ts' },
   outdir: 'dist',
 });
-await build({ ...common, entryPoints: ['electron/main.ts'], outfile: 'dist/electron/main.cjs', format: 'cjs' });
+await buildElectron();
+writeAppManifest();
