@@ -6,7 +6,7 @@ import type { Db } from '../store/case-db.js';
 import { resolveDirtyHosts } from '../hunt/resolve.js';
 import { expandInputs } from './inputs.js';
 import { FileImporter, prepare, willParse, type Prepared } from './file-importer.js';
-import { ParseChannel } from './parse-channel.js';
+import { ParsePool, type ParseChannel } from './parse-channel.js';
 import type { FileImportResult, ImportProgress } from './import-types.js';
 
 export type { FileImportResult, FileStatus, ImportProgress } from './import-types.js';
@@ -30,7 +30,13 @@ export interface ImportSummary {
   hostsResolved: number;
 }
 
-const DEFAULT_WORKER_MIN_BYTES = 8 * 1024 * 1024;
+/**
+ * Below this size a file is parsed on the importing thread. Starting a worker costs
+ * little in a build (tens of ms) but much from sources (the TypeScript loader compiles
+ * the modules again in every worker). LONGTAIL_WORKER_MIN_BYTES overrides (tuning).
+ */
+const DEFAULT_WORKER_MIN_BYTES =
+  Number(process.env['LONGTAIL_WORKER_MIN_BYTES']) || (import.meta.url.endsWith('.ts') ? 8 * 1024 * 1024 : 256 * 1024);
 
 /** Imports files and folders into an open case, then rebuilds the touched hosts' instances. */
 export function importFiles(db: Db, inputs: readonly string[], options: ImportOptions = {}): ImportSummary {
@@ -38,18 +44,21 @@ export function importFiles(db: Db, inputs: readonly string[], options: ImportOp
   const importer = new FileImporter(db);
   const results: FileImportResult[] = [];
   const minBytes = options.workerMinBytes ?? DEFAULT_WORKER_MIN_BYTES;
-  const lookahead = Math.max(1, options.workers ?? availableParallelism());
-  const channels = new Map<number, ParseChannel>();
+  const poolSize = Math.max(1, options.workers ?? availableParallelism());
+  // Each worker may hold the file it parses and the next one queued behind it.
+  const lookahead = poolSize * 2;
   const wantsWorker = (p: Prepared) => willParse(p) && p.size >= minBytes;
+  const pool = files.some(wantsWorker) ? new ParsePool(poolSize) : null;
+  const channels = new Map<number, ParseChannel>();
   const base: ImportProgress = {
     phase: 'reading', file: null, fileIndex: 0, fileCount: files.length, bytesDone: 0, bytesTotal: 0, records: 0, stored: 0,
   };
   try {
     files.forEach((f, i) => {
-      // Keep up to `lookahead` parse workers busy on this file and the next big ones.
-      for (let j = i; j < files.length && channels.size < lookahead; j++) {
+      // Keep the workers busy with this file and the next ones while this one is stored.
+      for (let j = i; pool && j < files.length && j < i + lookahead; j++) {
         const next = files[j]!;
-        if (!channels.has(j) && wantsWorker(next)) channels.set(j, new ParseChannel(next.input.path, next.det!));
+        if (!channels.has(j) && wantsWorker(next)) channels.set(j, pool.submit(next.input.path, next.det!));
       }
       const channel = channels.get(i) ?? null;
       const report = (p: Partial<ImportProgress>) =>
@@ -66,6 +75,7 @@ export function importFiles(db: Db, inputs: readonly string[], options: ImportOp
     });
   } finally {
     for (const c of channels.values()) c.close();
+    pool?.close();
   }
   options.onProgress?.({ ...base, phase: 'resolving', fileIndex: files.length });
   const hostsResolved = resolveDirtyHosts(db);

@@ -1,11 +1,13 @@
-// The importing thread's end of a parse worker: a blocking, synchronous iteration
-// over its batches. Synchronous on purpose: the writer holds one transaction per file
-// and must not yield to the event loop in the middle of it.
+// Parse workers, kept for a whole import and handed files in turn, and the importing
+// thread's end of each file: a blocking, synchronous iteration over its batches.
+// Synchronous on purpose: the writer holds one transaction per file and must not yield
+// to the event loop in the middle of it.
 import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
 import type { Detection } from './detect.js';
 import type { Batch, ParseEnd } from './parse-file.js';
-import { SIG_CONSUMED, SIG_POSTED } from './parse-signal.js';
+import { SIG_ABANDONED, SIG_CONSUMED, SIG_POSTED, SIG_SLOTS } from './parse-signal.js';
 import { startWorker } from './worker-spawn.js';
+import type { ParseJob } from './parse-worker.js';
 
 /** A worker that posts nothing for this long is taken as stuck. */
 const STALL_MS = 5 * 60_000;
@@ -13,26 +15,11 @@ const STALL_MS = 5 * 60_000;
 type Message = { type: 'batch'; batch: Batch } | { type: 'end'; end: ParseEnd } | { type: 'error'; message: string };
 
 export class ParseChannel {
-  /** Workers started by this process (the tests check that big files really use them). */
-  static started = 0;
-  private readonly worker: Worker;
-  private readonly port: MessagePort;
   private readonly sig: Int32Array;
+  private done = false;
 
-  constructor(path: string, det: Detection) {
-    const { port1, port2 } = new MessageChannel();
-    const signal = new SharedArrayBuffer(8);
+  constructor(private readonly port: MessagePort, signal: SharedArrayBuffer) {
     this.sig = new Int32Array(signal);
-    this.port = port1;
-    this.worker = startWorker(new URL('./parse-worker.js', import.meta.url), import.meta.url, {
-      workerData: { path, det, port: port2, signal },
-      transferList: [port2],
-      // A parser holds a few batches at a time; a cap keeps garbage from piling up.
-      resourceLimits: { maxOldGenerationSizeMb: 128 },
-    });
-    ParseChannel.started++;
-    // An error before the first post (e.g. a module that fails to load) still ends the wait.
-    this.worker.on('error', () => undefined);
   }
 
   private receive(): Message {
@@ -56,13 +43,60 @@ export class ParseChannel {
     for (;;) {
       const m = this.receive();
       if (m.type === 'batch') yield m.batch;
-      else if (m.type === 'end') return m.end;
-      else throw new Error(m.message);
+      else {
+        this.done = true;
+        if (m.type === 'end') return m.end;
+        throw new Error(m.message);
+      }
     }
   }
 
+  /** Stops the worker's work on this file if it is not finished, frees the port. */
   close(): void {
+    if (!this.done) {
+      Atomics.store(this.sig, SIG_ABANDONED, 1);
+      Atomics.notify(this.sig, SIG_CONSUMED);
+    }
     this.port.close();
-    void this.worker.terminate();
+  }
+}
+
+export class ParsePool {
+  /** Workers started by this process (the tests check that files really go to them). */
+  static started = 0;
+  private readonly workers: Worker[] = [];
+  private next = 0;
+
+  constructor(private readonly size: number) {}
+
+  private worker(): Worker {
+    if (this.workers.length < this.size) {
+      const w = startWorker(new URL('./parse-worker.js', import.meta.url), import.meta.url, {
+        // A parser holds a few batches at a time; a cap keeps garbage from piling up.
+        resourceLimits: { maxOldGenerationSizeMb: 128 },
+      });
+      w.on('error', () => undefined);
+      w.unref();
+      ParsePool.started++;
+      this.workers.push(w);
+      return w;
+    }
+    const w = this.workers[this.next % this.workers.length]!;
+    this.next++;
+    return w;
+  }
+
+  /** Hands a file to the next worker (round robin); its batches come through the channel. */
+  submit(path: string, det: Detection): ParseChannel {
+    const { port1, port2 } = new MessageChannel();
+    const signal = new SharedArrayBuffer(SIG_SLOTS * 4);
+    const job: ParseJob = { path, det, port: port2, signal };
+    this.worker().postMessage(job, [port2]);
+    return new ParseChannel(port1, signal);
+  }
+
+  close(): void {
+    for (const w of this.workers) void w.terminate();
+    this.workers.length = 0;
   }
 }

@@ -1,28 +1,49 @@
-// Worker thread: parses and maps one file and streams batches to the importing thread,
-// at most MAX_IN_FLIGHT ahead of it (memory stays bounded whatever the file size).
-import { workerData, type MessagePort } from 'node:worker_threads';
+// Worker thread of the parse pool: parses and maps the files it is handed, one after
+// another, streaming each file's batches on that file's own port, at most
+// MAX_IN_FLIGHT ahead of the importing thread (memory stays bounded whatever the size).
+import { parentPort, type MessagePort } from 'node:worker_threads';
 import { parseFile } from './parse-file.js';
 import type { Detection } from './detect.js';
-import { MAX_IN_FLIGHT, SIG_CONSUMED, SIG_POSTED } from './parse-signal.js';
+import { MAX_IN_FLIGHT, SIG_ABANDONED, SIG_CONSUMED, SIG_POSTED } from './parse-signal.js';
 
-const { path, det, port, signal } = workerData as { path: string; det: Detection; port: MessagePort; signal: SharedArrayBuffer };
-const sig = new Int32Array(signal);
+export interface ParseJob {
+  path: string;
+  det: Detection;
+  port: MessagePort;
+  signal: SharedArrayBuffer;
+}
 
-function post(message: unknown): void {
-  for (;;) {
-    const consumed = Atomics.load(sig, SIG_CONSUMED);
-    if (Atomics.load(sig, SIG_POSTED) - consumed < MAX_IN_FLIGHT) break;
-    Atomics.wait(sig, SIG_CONSUMED, consumed, 1000);
+class Abandoned extends Error {}
+
+function run(job: ParseJob): void {
+  const sig = new Int32Array(job.signal);
+  const post = (message: unknown) => {
+    for (;;) {
+      if (Atomics.load(sig, SIG_ABANDONED) !== 0) throw new Abandoned();
+      const consumed = Atomics.load(sig, SIG_CONSUMED);
+      if (Atomics.load(sig, SIG_POSTED) - consumed < MAX_IN_FLIGHT) break;
+      Atomics.wait(sig, SIG_CONSUMED, consumed, 1000);
+    }
+    job.port.postMessage(message);
+    Atomics.add(sig, SIG_POSTED, 1);
+    Atomics.notify(sig, SIG_POSTED);
+  };
+  try {
+    const end = parseFile(job.path, job.det, (batch) => post({ type: 'batch', batch }));
+    post({ type: 'end', end });
+  } catch (err) {
+    if (!(err instanceof Abandoned)) {
+      try {
+        post({ type: 'error', message: (err as Error).message });
+      } catch {
+        // abandoned meanwhile: nobody is listening
+      }
+    }
+  } finally {
+    job.port.close();
   }
-  port.postMessage(message);
-  Atomics.add(sig, SIG_POSTED, 1);
-  Atomics.notify(sig, SIG_POSTED);
 }
 
-try {
-  const end = parseFile(path, det, (batch) => post({ type: 'batch', batch }));
-  post({ type: 'end', end });
-} catch (err) {
-  post({ type: 'error', message: (err as Error).message });
-}
-port.close();
+// Jobs arrive as messages and run one at a time: each run is synchronous, so the next
+// message is only taken once the current file is done.
+parentPort!.on('message', (job: ParseJob) => run(job));
