@@ -46,8 +46,13 @@ export default tseslint.config(
       'no-restricted-imports': ['error', {
         patterns: [
           { group: ['better-sqlite3', 'node:*', 'fs', 'path', 'child_process', 'electron'], message: 'The renderer must not touch SQLite, Node or Electron.' },
-          { group: ['**/src-core/**', '!**/src-core/api/contract*', '!**/src-core/model/**'], message: 'The renderer may import only the API contract and model types from the core.' },
+          // A regex: gitignore-style groups cannot re-include a file inside an excluded folder.
+          { regex: '(^|/)src-core/(?!(api/(contract|bridge)(\\.js)?|model/[^/]+)$)', message: 'The renderer may import only the API contract and model types from the core.' },
         ],
+      }],
+      // ...and only their types: nothing of the core (zod, Node) ends up in the UI bundle.
+      '@typescript-eslint/no-restricted-imports': ['error', {
+        patterns: [{ regex: '(^|/)src-core/', allowTypeImports: true, message: 'The renderer imports the core as types only (import type).' }],
       }],
     },
   },

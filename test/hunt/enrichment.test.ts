@@ -4,7 +4,6 @@ import { addFile, dll, fileWrite, install, implied, net, sec4688, sysmon1, t, ca
 import { runHunt } from '../../src-core/hunt/run-hunt.js';
 import { huntParams } from '../../src-core/hunt/presets.js';
 import { installExecutable, pickInstall } from '../../src-core/hunt/service-link.js';
-import type { Db } from '../../src-core/store/case-db.js';
 
 const newCase = casePerTest();
 

@@ -32,4 +32,17 @@ describe('import layers', () => {
   ])('forbids %s in %s', async (code, file) => {
     expect(await errors(code, file)).not.toEqual([]);
   });
+
+  it.each([
+    ["import type { Bridge } from '../../../src-core/api/bridge.js';\nexport type X = Bridge;", 'renderer/src/bridge/x.ts'],
+    ["import type { Results } from '../../src-core/api/contract.js';\nexport type X = Results;", 'renderer/src/x.ts'],
+    ["import type { ReportRow } from '../../../src-core/model/hunt.js';\nexport type X = ReportRow;", 'renderer/src/lib/x.ts'],
+  ])('allows the renderer the contract, bridge and model types: %s', async (code, file) => {
+    expect(await errors(code, file)).toEqual([]);
+  });
+
+  it('allows the renderer only type imports of the core', async () => {
+    const [result] = await eslint.lintText("import { ARGS } from '../src-core/api/contract.js';\nexport const x = ARGS;", { filePath: path.join(REPO, 'renderer/x.ts') });
+    expect(result?.messages.map((m) => m.ruleId)).toContain('@typescript-eslint/no-restricted-imports');
+  });
 });
