@@ -9,6 +9,7 @@ export const CHANNELS = {
   /** main → renderer: `(event, payload)` for the core's progress events. */
   event: 'longtail:event',
   pickFiles: 'longtail:shell:pickFiles',
+  openCase: 'longtail:shell:openCase',
   pickFolder: 'longtail:shell:pickFolder',
   saveFile: 'longtail:shell:saveFile',
 } as const;

@@ -8,6 +8,7 @@ export type SaveKind = 'case' | 'csv' | 'json';
 
 export interface Dialogs {
   pickFiles(window: BaseWindow | null): Promise<string[]>;
+  openCase(window: BaseWindow | null): Promise<string | null>;
   pickFolder(window: BaseWindow | null): Promise<string | null>;
   saveFile(window: BaseWindow | null, defaultName: string, kind: SaveKind): Promise<string | null>;
 }
@@ -55,6 +56,18 @@ export function nativeDialogs(dialog: Pick<Dialog, 'showOpenDialog' | 'showSaveD
       if (r.canceled || r.filePaths.length === 0) return [];
       lastDir = path.dirname(r.filePaths[0]!);
       return r.filePaths;
+    },
+    async openCase(window) {
+      const r = await open(window, {
+        title: 'Open a Longtail case',
+        defaultPath: lastDir,
+        properties: ['openFile', 'dontAddToRecent'],
+        filters: [...SAVE_FILTERS.case, { name: 'All files', extensions: ['*'] }],
+      });
+      const file = r.canceled ? undefined : r.filePaths[0];
+      if (!file) return null;
+      lastDir = path.dirname(file);
+      return file;
     },
     async pickFolder(window) {
       const r = await open(window, {

@@ -22,6 +22,7 @@ export function isTrustedFrame(frame: { url: string; parent: unknown } | null | 
 /** Argument schemas of the shell channels (the handler map's are in the contract). */
 export const SHELL_ARGS = {
   [CHANNELS.pickFiles]: z.tuple([]),
+  [CHANNELS.openCase]: z.tuple([]),
   [CHANNELS.pickFolder]: z.tuple([]),
   [CHANNELS.saveFile]: z.tuple([z.string().max(1024), z.enum(['case', 'csv', 'json'])]),
 } as const;
@@ -84,11 +85,12 @@ export function registerIpc(deps: IpcDeps): () => void {
     });
   };
   shell(CHANNELS.pickFiles, (window) => dialogs.pickFiles(window));
+  shell(CHANNELS.openCase, (window) => dialogs.openCase(window));
   shell(CHANNELS.pickFolder, (window) => dialogs.pickFolder(window));
   shell(CHANNELS.saveFile, (window, [name, kind]) => dialogs.saveFile(window, name, kind));
 
   return () => {
-    for (const channel of [CHANNELS.call, CHANNELS.pickFiles, CHANNELS.pickFolder, CHANNELS.saveFile]) ipcMain.removeHandler(channel);
+    for (const channel of [CHANNELS.call, CHANNELS.pickFiles, CHANNELS.openCase, CHANNELS.pickFolder, CHANNELS.saveFile]) ipcMain.removeHandler(channel);
   };
 }
 

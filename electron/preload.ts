@@ -87,6 +87,7 @@ export function createBridge(ipc: PreloadIpc, utils: PreloadWebUtils): Bridge {
 
     shell: {
       pickFiles: () => invoke<string[]>(CHANNELS.pickFiles),
+      openCase: () => invoke<string | null>(CHANNELS.openCase),
       pickFolder: () => invoke<string | null>(CHANNELS.pickFolder),
       saveFile: (defaultName, kind) => invoke<string | null>(CHANNELS.saveFile, defaultName, kind),
       pathsForFiles(files) {

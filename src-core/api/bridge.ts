@@ -7,6 +7,8 @@ import type { Api, ApiName } from './contract.js';
 export interface Shell {
   /** Native "open files" dialog: absolute paths, or [] when cancelled. */
   pickFiles(): Promise<string[]>;
+  /** Native "open case" dialog (Longtail case files). */
+  openCase(): Promise<string | null>;
   /** Native "open folder" dialog. */
   pickFolder(): Promise<string | null>;
   /** Native "save as" dialog for a case or an export. */

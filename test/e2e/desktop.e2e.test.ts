@@ -29,6 +29,7 @@ function installBridge(): void {
     shell: {
       pickFiles: async () => ['/evidence/host1/Security.evtx', '/evidence/host1/System.evtx'],
       pickFolder: async () => '/evidence/host2',
+      openCase: async () => null,
       saveFile: async (name: string) => `/cases/${name}`,
       pathsForFiles: (files: readonly File[]) => files.map((f) => `/dropped/${f.name}`),
     },

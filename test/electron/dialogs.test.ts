@@ -52,6 +52,16 @@ describe('nativeDialogs', () => {
     expect(saveOptions.filters).toBe(SAVE_FILTERS.csv);
   });
 
+  it('opens one case file with the case filter first', async () => {
+    const f = fake({ filePaths: ['/cases/incident.longtail'] });
+    const d = nativeDialogs(f.dialog, '/home/u');
+    expect(await d.openCase(win)).toBe('/cases/incident.longtail');
+    const [, options] = f.showOpenDialog.mock.calls[0]! as [BaseWindow, OpenDialogOptions];
+    expect(options.properties).not.toContain('multiSelections');
+    expect(options.filters?.[0]).toEqual(SAVE_FILTERS.case[0]);
+    expect(await nativeDialogs(fake({ canceled: true, filePaths: [] }).dialog, '/').openCase(win)).toBeNull();
+  });
+
   it('answers a cancelled dialog with nothing', async () => {
     const f = fake({ canceled: true, filePaths: ['/x'] }, { canceled: true, filePath: '/x' });
     const d = nativeDialogs(f.dialog, '/home/u');

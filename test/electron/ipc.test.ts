@@ -22,6 +22,7 @@ const ipcMain: IpcMainLike = {
 const win = { id: 1 } as unknown as BaseWindow;
 const dialogs = {
   pickFiles: vi.fn<Dialogs['pickFiles']>(async () => ['/evidence/host1/Security.evtx']),
+  openCase: vi.fn<Dialogs['openCase']>(async () => '/cases/incident.longtail'),
   pickFolder: vi.fn<Dialogs['pickFolder']>(async () => '/evidence'),
   saveFile: vi.fn<Dialogs['saveFile']>(async (_w, name) => `/cases/${name}`),
 };
@@ -169,6 +170,6 @@ describe('events', () => {
 
 describe('registration', () => {
   it('has one channel per purpose', () => {
-    expect([...handlers.keys()].sort()).toEqual([CHANNELS.call, CHANNELS.pickFiles, CHANNELS.pickFolder, CHANNELS.saveFile].sort());
+    expect([...handlers.keys()].sort()).toEqual([CHANNELS.call, CHANNELS.openCase, CHANNELS.pickFiles, CHANNELS.pickFolder, CHANNELS.saveFile].sort());
   });
 });

@@ -113,7 +113,7 @@ describe('the built main process (on Node, Electron faked)', () => {
       sandbox: true, contextIsolation: true, nodeIntegration: false, webSecurity: true, webviewTag: false, devTools: false,
       preload: path.join(dir, 'resources', 'app', 'electron', 'preload.cjs'),
     });
-    expect(seen.channels).toEqual(['longtail:call', 'longtail:shell:pickFiles', 'longtail:shell:pickFolder', 'longtail:shell:saveFile']);
+    expect([...seen.channels].sort()).toEqual(['longtail:call', 'longtail:shell:openCase', 'longtail:shell:pickFiles', 'longtail:shell:pickFolder', 'longtail:shell:saveFile']);
     expect(seen.menu).toBe(true);
     expect(seen.spellChecker).toBe(false);
   });

@@ -51,7 +51,7 @@ describe('preload surface', () => {
     expect(Object.keys(electron.exposed)).toEqual(['longtail']);
     expect(Object.keys(bridge).sort()).toEqual(['call', 'mode', 'on', 'shell']);
     expect(bridge.mode).toBe('electron');
-    expect(Object.keys(bridge.shell ?? {}).sort()).toEqual(['pathsForFiles', 'pickFiles', 'pickFolder', 'saveFile']);
+    expect(Object.keys(bridge.shell ?? {}).sort()).toEqual(['openCase', 'pathsForFiles', 'pickFiles', 'pickFolder', 'saveFile']);
     expect(typeof bridge.call).toBe('function');
     expect(typeof bridge.on).toBe('function');
     // Nothing of Electron or Node leaks through.

@@ -71,7 +71,7 @@ export function CasesScreen() {
 
   const chooseOpen = async () => {
     if (shell) {
-      const [p] = await shell.pickFiles();
+      const p = await shell.openCase();
       if (p) {
         setOpenPath(p);
         await act('open', p);
