@@ -57,6 +57,7 @@ export const ARGS = {
   'case.info': none,
   'import.start': z.object({ paths: z.array(path).min(1).max(10_000) }).strict(),
   'import.cancel': z.object({ jobId: id }).strict(),
+  'import.status': none,
   'import.log': none,
   'hunt.run': z.object({ params: huntParamsSchema }).strict(),
   'hunt.detail': z.object({ instanceId: id, window: windowSchema }).strict(),
@@ -73,7 +74,7 @@ export const ARGS = {
   'allowlist.delete': z.object({ id }).strict(),
   'allowlist.reset': none,
   'allowlist.import': z.object({ text: z.string().max(50_000_000), replace: z.boolean() }).strict(),
-  'allowlist.export': z.object({ format: z.enum(['json', 'csv']) }).strict(),
+  'allowlist.export': z.object({ format: z.enum(['json', 'csv']), path: path.nullable().optional() }).strict(),
   'rules.list': none,
   'rules.replace': z.object({ rules: z.array(pathRuleInputSchema).max(1000) }).strict(),
   'rules.reset': none,
@@ -135,6 +136,12 @@ export interface ImportLogEntry {
   notes: ImportNote[];
 }
 
+/** The import running or queued in the host, so a reloaded page can find it again. */
+export interface ImportStatus {
+  running: { jobId: number; paths: string[]; progress: ImportProgress | null } | null;
+  queued: Array<{ jobId: number; paths: string[] }>;
+}
+
 export type TimelineLane = 'start' | 'child' | 'network' | 'file' | 'dll' | 'service' | 'end';
 
 export interface TimelineEvent {
@@ -193,6 +200,7 @@ export interface Results {
   'case.info': CaseInfo | null;
   'import.start': { jobId: number };
   'import.cancel': null;
+  'import.status': ImportStatus;
   'import.log': ImportLogEntry[];
   'hunt.run': HuntReport;
   'hunt.detail': InstanceDetail;
@@ -204,7 +212,7 @@ export interface Results {
   'allowlist.delete': null;
   'allowlist.reset': AllowEntry[];
   'allowlist.import': AllowEntry[];
-  'allowlist.export': { text: string };
+  'allowlist.export': { text: string; path: string | null };
   'rules.list': PathRule[];
   'rules.replace': PathRule[];
   'rules.reset': PathRule[];

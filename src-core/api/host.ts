@@ -23,6 +23,7 @@ interface Job {
   paths: string[];
   worker: Worker | null;
   cancelled: boolean;
+  progress: Events['import.progress'] | null;
 }
 
 export class CoreHost implements Api {
@@ -55,6 +56,7 @@ export class CoreHost implements Api {
     const valid = validateArgs<K>(name, args);
     if (valid.name === 'import.start') return this.startImport((valid.args as ApiArgs<'import.start'>).paths) as Results[K];
     if (valid.name === 'import.cancel') return this.cancelImport((valid.args as ApiArgs<'import.cancel'>).jobId) as Results[K];
+    if (valid.name === 'import.status') return this.importStatus() as Results[K];
     if ((valid.name === 'case.open' || valid.name === 'case.create' || valid.name === 'case.close') && (this.running || this.queue.length)) {
       throw new ApiError('busy', 'an import is running into the open case: wait for it or cancel it first');
     }
@@ -85,7 +87,7 @@ export class CoreHost implements Api {
 
   private startImport(paths: string[]): Results['import.start'] {
     if (!this.casePath) throw new ApiError('no-case', 'no case is open: create or open one first');
-    const job: Job = { id: this.nextJob++, paths, worker: null, cancelled: false };
+    const job: Job = { id: this.nextJob++, paths, worker: null, cancelled: false, progress: null };
     this.queue.push(job);
     this.pump();
     return { jobId: job.id };
@@ -102,6 +104,14 @@ export class CoreHost implements Api {
     this.running.cancelled = true;
     void this.running.worker?.terminate();
     return null;
+  }
+
+  private importStatus(): Results['import.status'] {
+    const r = this.running;
+    return {
+      running: r ? { jobId: r.id, paths: r.paths, progress: r.progress } : null,
+      queued: this.queue.map((j) => ({ jobId: j.id, paths: j.paths })),
+    };
   }
 
   private pump(): void {
@@ -121,7 +131,10 @@ export class CoreHost implements Api {
       this.pump();
     };
     worker.on('message', (m: ImportMessage) => {
-      if (m.type === 'progress') this.emit('import.progress', { ...m.progress, jobId: job.id });
+      if (m.type === 'progress') {
+        job.progress = { ...m.progress, jobId: job.id };
+        this.emit('import.progress', job.progress);
+      }
       else if (m.type === 'file') this.emit('import.file', { ...m.file, jobId: job.id });
       else finish({ files: m.files, failed: m.failed, error: m.error });
     });

@@ -31,7 +31,7 @@ export interface SessionOptions {
 }
 
 /** The handlers a Session runs itself; import.start/cancel belong to the host. */
-export type SessionName = Exclude<ApiName, 'import.start' | 'import.cancel'>;
+export type SessionName = Exclude<ApiName, 'import.start' | 'import.cancel' | 'import.status'>;
 
 const RECENT_MAX = 12;
 
@@ -142,8 +142,13 @@ export class Session {
         return listAllowlist(db);
       }
       case 'allowlist.export': {
+        const { format, path: out } = a as ApiArgs<'allowlist.export'>;
         const entries = listAllowlist(this.requireDb());
-        return { text: (a as ApiArgs<'allowlist.export'>).format === 'csv' ? allowlistToCsv(entries) : allowlistToJson(entries) };
+        const text = format === 'csv' ? allowlistToCsv(entries) : allowlistToJson(entries);
+        if (!out) return { text, path: null };
+        const full = path.resolve(out);
+        fs.writeFileSync(full, text);
+        return { text, path: full };
       }
       case 'rules.list':
         return listPathRules(this.requireDb());

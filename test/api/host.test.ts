@@ -66,6 +66,13 @@ describe('CoreHost', () => {
     expect(detail.timeline[0]?.lane).toBe('service');
     const log = await host.call('import.log', {});
     expect(log.filter((f) => f.status === 'complete')).toHaveLength(3);
+    expect(await host.call('import.status', {})).toEqual({ running: null, queued: [] });
+    // The allowlist, written where the user chose.
+    const out = path.join(dir, 'allow.csv');
+    const exported = await host.call('allowlist.export', { format: 'csv', path: out });
+    expect(exported.path).toBe(out);
+    expect(fs.readFileSync(out, 'utf8')).toBe(exported.text);
+    expect(exported.text).toContain('name,svchost.exe,,Default (KQL seed WhiteList),true');
   });
 
   it('cancels an import: nothing of the cut file is stored and the log says it is incomplete', async () => {
@@ -88,6 +95,11 @@ describe('CoreHost', () => {
         }
       });
     });
+    // A page reloaded meanwhile finds the running job again.
+    const status = await host.call('import.status', {});
+    expect(status.running?.jobId).toBe(jobId);
+    expect(status.running?.paths).toEqual([big]);
+    expect(status.running?.progress?.records).toBeGreaterThan(0);
     await host.call('import.cancel', { jobId });
     const done = await waitDone(jobId);
     expect(done.cancelled).toBe(true);

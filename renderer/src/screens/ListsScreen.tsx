@@ -206,6 +206,16 @@ function AllowlistEditor() {
 function ExportedList({ format, text, name, onClose }: { format: 'json' | 'csv'; text: string; name: string; onClose(): void }) {
   const { bridge } = useApp();
   const [copied, setCopied] = useState<string | null>(null);
+  const saveAs = async () => {
+    const target = await bridge.shell?.saveFile(name, format);
+    if (!target) return;
+    try {
+      const r = await bridge.call('allowlist.export', { format, path: target });
+      setCopied(`Saved to ${r.path ?? target}.`);
+    } catch (err) {
+      setCopied(errorText(err));
+    }
+  };
   const copy = async () => {
     try {
       await navigator.clipboard.writeText(text);
@@ -225,7 +235,9 @@ function ExportedList({ format, text, name, onClose }: { format: 'json' | 'csv';
           <button type="button" onClick={onClose}>Close</button>
           {bridge.mode === 'browser' ? (
             <button type="button" onClick={() => downloadText(name, text, format === 'json' ? 'application/json' : 'text/csv')}>Download {name}</button>
-          ) : null}
+          ) : (
+            <button type="button" onClick={() => void saveAs()}>Save as…</button>
+          )}
           <button type="button" className="primary" data-autofocus onClick={() => void copy()}>Copy</button>
         </>
       }

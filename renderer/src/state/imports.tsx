@@ -55,7 +55,19 @@ export function ImportProvider({ children, onImported }: { children: ReactNode; 
   useEffect(() => {
     setCurrentId(null);
     setLogVersion((v) => v + 1);
-  }, [caseEpoch]);
+    // A page reloaded while an import runs picks the job up again.
+    bridge.call('import.status', {}).then((s) => {
+      if (!s.running) return;
+      const { jobId, paths, progress } = s.running;
+      setJobs((cur) => {
+        const next = new Map(cur);
+        const job = cur.get(jobId) ?? emptyJob(jobId, paths);
+        next.set(jobId, progress ? applyProgress({ ...job, paths }, { ...progress, jobId }) : { ...job, paths });
+        return next;
+      });
+      setCurrentId(jobId);
+    }, () => undefined);
+  }, [bridge, caseEpoch]);
 
   const start = useCallback(async (paths: string[]) => {
     setStarting(true);
