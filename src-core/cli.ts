@@ -64,7 +64,7 @@ function progressPrinter(io: Io): (p: ImportProgress) => void {
     const what =
       p.phase === 'resolving' ? 'resolving process instances…' :
       p.phase === 'done' ? 'done' :
-      `${p.phase} ${path.basename(p.file ?? '')} ${pct}% (${p.records} records)`;
+      `${p.phase} ${oneLine(path.basename(p.file ?? ''))} ${pct}% (${p.records} records)`;
     const line = `[${p.fileIndex + (p.phase === 'done' ? 0 : 1)}/${p.fileCount}] ${what}`;
     io.err(io.isTty ? `\r\x1b[K${line}${p.phase === 'done' ? '\n' : ''}` : `${line}\n`);
   };
@@ -79,7 +79,7 @@ function doImport(db: Db, inputs: string[], io: Io): FileImportResult[] {
   const ignored = summary.files.filter((f) => f.status === 'ignored');
   for (const f of summary.files) if (f.status !== 'ignored') io.err(formatImportLine(f) + '\n');
   if (ignored.length) {
-    const names = ignored.slice(0, 3).map((f) => path.basename(f.path)).join(', ');
+    const names = ignored.slice(0, 3).map((f) => oneLine(path.basename(f.path))).join(', ');
     io.err(`  ${ignored.length} file(s) ignored, not data: ${names}${ignored.length > 3 ? ', …' : ''}\n`);
   }
   return summary.files;
@@ -228,16 +228,18 @@ function cmdLog(args: string[], io: Io): number {
   try {
     const files = db.prepare('SELECT * FROM input_file ORDER BY id').all() as Array<Record<string, string | number | null>>;
     const notes = db.prepare('SELECT level, reason, count, refs FROM import_note WHERE file_id = ? ORDER BY id');
+    // Paths, host names, reasons and record details come from the evidence: made terminal-safe.
+    const text = (v: string | number | null | undefined) => oneLine(String(v ?? ''));
     for (const f of files) {
       io.out(
-        `#${f['id']} ${f['path']} [${f['status']}] ${f['format'] ?? ''} sha256 ${f['sha256']}\n` +
+        `#${f['id']} ${text(f['path'])} [${f['status']}] ${text(f['format'])} sha256 ${f['sha256']}\n` +
           `    ${f['records']} records: ${f['stored']} stored, ${f['duplicates']} duplicate, ${f['skipped']} not used, ` +
-          `${f['failed']} bad; ${f['time_min'] ?? '-'} .. ${f['time_max'] ?? '-'}; hosts ${f['hosts'] ?? '[]'}\n`,
+          `${f['failed']} bad; ${f['time_min'] ?? '-'} .. ${f['time_max'] ?? '-'}; hosts ${text(f['hosts'] ?? '[]')}\n`,
       );
-      if (f['error']) io.out(`    error: ${f['error']}\n`);
+      if (f['error']) io.out(`    error: ${text(f['error'])}\n`);
       for (const n of notes.all(f['id']) as Array<{ level: string; reason: string; count: number; refs: string }>) {
-        const refs = JSON.parse(n.refs) as string[];
-        io.out(`    ${n.level}: ${n.reason} (${n.count})${refs.length ? ` at ${refs.slice(0, 5).join('; ')}` : ''}\n`);
+        const refs = (JSON.parse(n.refs) as string[]).map(text);
+        io.out(`    ${n.level}: ${text(n.reason)} (${n.count})${refs.length ? ` at ${refs.slice(0, 5).join('; ')}` : ''}\n`);
       }
     }
     return 0;

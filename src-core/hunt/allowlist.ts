@@ -22,6 +22,71 @@ export function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${re}$`, 'is');
 }
 
+/**
+ * Regular expressions' case-insensitive canonical form of one UTF-16 unit (ECMAScript
+ * Canonicalize without the u flag), so globMatcher agrees with globToRegExp exactly.
+ */
+function canonical(unit: string): string {
+  const u = unit.toUpperCase();
+  if (u.length !== 1) return unit;
+  return unit.charCodeAt(0) >= 128 && u.charCodeAt(0) < 128 ? unit : u;
+}
+
+const canonicalCache = new Map<number, string>();
+
+function canonicalText(s: string): string {
+  // ASCII (nearly every path) folds as a whole.
+  if (/^[\u0000-\u007f]*$/.test(s)) return s.toUpperCase();
+  let out = '';
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 128) {
+      out += s[i]!.toUpperCase();
+      continue;
+    }
+    let f = canonicalCache.get(c);
+    if (f === undefined) {
+      f = canonical(s[i]!);
+      if (canonicalCache.size < 65_536) canonicalCache.set(c, f);
+    }
+    out += f;
+  }
+  return out;
+}
+
+/**
+ * The glob as a test, same results as globToRegExp but in O(text × glob) time: a
+ * backtracking regular expression with several `*` takes polynomial time on a long
+ * path that almost matches, and paths come from attacker-controlled logs.
+ */
+export function globMatcher(glob: string): (text: string) => boolean {
+  const pattern = canonicalText(glob);
+  return (input) => {
+    const text = canonicalText(input);
+    let t = 0;
+    let p = 0;
+    let star = -1;
+    let mark = 0;
+    while (t < text.length) {
+      const pc = pattern[p];
+      if (pc === '*') {
+        star = p++;
+        mark = t;
+      } else if (pc !== undefined && (pc === '?' || pc === text[t])) {
+        t++;
+        p++;
+      } else if (star >= 0) {
+        p = star + 1;
+        t = ++mark;
+      } else {
+        return false;
+      }
+    }
+    while (pattern[p] === '*') p++;
+    return p === pattern.length;
+  };
+}
+
 type Matcher = (c: AllowCandidate) => boolean;
 
 function matcher(e: AllowEntryInput): Matcher {
@@ -33,8 +98,8 @@ function matcher(e: AllowEntryInput): Matcher {
     }
     case 'path': {
       // Matched against the normalized key and, for convenience, the raw path too.
-      const re = globToRegExp(value);
-      return (c) => (c.pathKey !== null && re.test(c.pathKey)) || (c.path !== null && re.test(c.path));
+      const test = globMatcher(value);
+      return (c) => (c.pathKey !== null && test(c.pathKey)) || (c.path !== null && test(c.path));
     }
     case 'hash': {
       const m = /^(sha256|sha1|md5):(.+)$/i.exec(value);

@@ -17,6 +17,9 @@ export interface Detection {
 
 const HEAD_BYTES = 64 * 1024;
 const EVTX_MAGIC = Buffer.from('ElfFile\0', 'latin1');
+/** The first chunk's signature, right after the 4 KiB file header. */
+const EVTX_CHUNK_MAGIC = Buffer.from('ElfChnk\0', 'latin1');
+const EVTX_FIRST_CHUNK = 4096;
 
 export function readHead(path: string, bytes = HEAD_BYTES): Buffer {
   const fd = fs.openSync(path, 'r');
@@ -52,8 +55,26 @@ function headerFields(line: string, delimiter: string): string[] {
   return out.map((f) => f.trim());
 }
 
+/**
+ * JSON lines whose first record is damaged (its first bytes overwritten): the lines after
+ * it are objects. A document's lines are members and closers, and a CSV row does not
+ * start with `{`.
+ */
+function jsonLinesAfterDamagedFirst(body: string): boolean {
+  const lines = body.split('\n');
+  // The last piece may be cut short by the end of the head.
+  const next = lines.slice(1, Math.min(lines.length - 1, 6)).map((l) => l.trim()).filter((l) => l !== '');
+  const objects = next.filter((l) => l.startsWith('{') && l.endsWith('}')).length;
+  return objects >= 2 && objects >= next.length - 1;
+}
+
 export function detectHead(head: Buffer): Detection {
   if (head.length >= 8 && head.subarray(0, 8).equals(EVTX_MAGIC)) return { family: 'evtx', encoding: 'binary' };
+  // A log whose file header was zeroed or overwritten still says what it is in its first
+  // chunk; the reader never trusts the file header and reads every chunk.
+  if (head.length >= EVTX_FIRST_CHUNK + 8 && head.subarray(EVTX_FIRST_CHUNK, EVTX_FIRST_CHUNK + 8).equals(EVTX_CHUNK_MAGIC)) {
+    return { family: 'evtx', encoding: 'binary' };
+  }
   if (head.length === 0) return { family: 'unknown', encoding: 'utf-8', reason: 'empty file' };
   const { encoding, bomLength } = sniffEncoding(head);
   const text = new TextDecoder(encoding).decode(head.subarray(bomLength));
@@ -70,6 +91,7 @@ export function detectHead(head: Buffer): Detection {
       return { family: 'ecs-csv', encoding };
     }
   }
+  if (jsonLinesAfterDamagedFirst(body)) return { family: 'json', encoding };
   const binary = /[\u0000-\u0008\u000e-\u001f]/.test(body.slice(0, 4096));
   return {
     family: 'unknown',

@@ -113,15 +113,37 @@ function csvStream(path: string, det: Detection): RecordStream {
   };
 }
 
-/** First readable record of a JSON file: its container and dialect name the format. */
+/** Readable records the dialect is taken from. */
+const PEEK_RECORDS = 25;
+
+/**
+ * The container and the dialect (the most common among the first readable records) name
+ * the format. Not the first record alone: one damaged record must not change how the
+ * others are read (a Security-Datasets file would lose its local-time offset).
+ */
 function peekJson(path: string): { container: string; dialect: string } {
   const source = openFileSource(path);
   try {
     const reader = readJsonRecords(source);
+    const counts = new Map<string, number>();
+    let container: string | null = null;
+    let seen = 0;
     for (const rec of reader) {
-      if (rec.error === undefined) return { container: reader.container, dialect: jsonDialect(rec.value) };
+      if (rec.error !== undefined) continue;
+      container ??= reader.container;
+      const dialect = jsonDialect(rec.value);
+      if (dialect !== 'unknown') counts.set(dialect, (counts.get(dialect) ?? 0) + 1);
+      if (++seen >= PEEK_RECORDS) break;
     }
-    return { container: reader.container, dialect: 'unknown' };
+    let dialect = 'unknown';
+    let best = 0;
+    for (const [d, n] of counts) {
+      if (n > best) {
+        dialect = d;
+        best = n;
+      }
+    }
+    return { container: container ?? reader.container, dialect };
   } finally {
     source.close();
   }

@@ -29,9 +29,14 @@ function build(
   frac: string | undefined, offsetMinutes: number,
 ): Iso7 | null {
   if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) return null;
-  const ms = Date.UTC(y, mo - 1, d, h, mi, Math.min(s, 59)) - offsetMinutes * 60_000;
-  const dt = new Date(ms);
-  if (Number.isNaN(dt.getTime())) return null;
+  // Not Date.UTC(y, …): it reads years 0-99 as 1900-1999.
+  const at = new Date(0);
+  at.setUTCFullYear(y, mo - 1, d);
+  // A day the month does not have (02-30) is not a time, not the next month's.
+  if (at.getUTCDate() !== d) return null;
+  at.setUTCHours(h, mi, Math.min(s, 59), 0);
+  const dt = new Date(at.getTime() - offsetMinutes * 60_000);
+  if (!inIsoRange(dt)) return null;
   // Fractions beyond 100 ns are truncated, never rounded: rounding could carry into
   // the seconds and move an event across a window edge.
   const f = (frac ?? '').slice(0, 7).padEnd(7, '0');
@@ -39,6 +44,12 @@ function build(
     `${pad(dt.getUTCFullYear(), 4)}-${pad(dt.getUTCMonth() + 1, 2)}-${pad(dt.getUTCDate(), 2)}` +
     `T${pad(dt.getUTCHours(), 2)}:${pad(dt.getUTCMinutes(), 2)}:${pad(dt.getUTCSeconds(), 2)}.${f}Z`
   );
+}
+
+/** Iso7 has four year digits: times outside years 0000-9999 cannot be written. */
+function inIsoRange(dt: Date): boolean {
+  const y = dt.getUTCFullYear();
+  return !Number.isNaN(dt.getTime()) && y >= 0 && y <= 9999;
 }
 
 function plausible(iso: string): boolean {
@@ -105,9 +116,10 @@ export function parseTime(value: unknown): ParsedTime | null {
 
 export function fromEpochMs(ms: number): ParsedTime | null {
   const dt = new Date(Math.floor(ms));
-  if (Number.isNaN(dt.getTime())) return null;
+  if (!inIsoRange(dt)) return null;
   const iso = dt.toISOString(); // 2020-01-01T00:00:00.000Z
-  const sub = Math.round((ms - Math.floor(ms)) * 10_000);
+  // Four digits of 100 ns: .99995 ms and up must not round to a fifth digit.
+  const sub = Math.min(9999, Math.round((ms - Math.floor(ms)) * 10_000));
   return { iso: `${iso.slice(0, 23)}${pad(sub, 4)}Z`, zoned: true };
 }
 

@@ -43,6 +43,15 @@ export const CSV_COLUMNS: ReadonlyArray<[string, (r: ReportRow) => Cell | readon
   ['sources', (r) => r.sources],
 ];
 
+/**
+ * Spreadsheets in many locales split CSV at `;` (and LibreOffice may at tabs): a cell
+ * holding one is quoted, or `first;=cmd|…` (a set joined with `;`, or a value) would
+ * open as a second cell that starts a formula.
+ */
+function separatorQuotes(value: unknown): boolean {
+  return typeof value === 'string' && /[;\t]/.test(value);
+}
+
 function cell(v: Cell | readonly (string | number)[]): string {
   if (v === null) return '';
   const text = Array.isArray(v) ? v.join(';') : String(v);
@@ -73,7 +82,7 @@ export function reportToCsv(report: HuntReport): string {
     ['file', 'sha256', 'format', 'records'],
     ...report.inputs.map((i) => [i.file, i.sha256, i.format ?? '', String(i.records)]),
   ].map((r) => r.map((c) => neutralizeFormula(c)));
-  const table = Papa.unparse(rows, { newline: '\r\n' });
-  const tail = Papa.unparse(meta, { newline: '\r\n' });
+  const table = Papa.unparse(rows, { newline: '\r\n', quotes: separatorQuotes });
+  const tail = Papa.unparse(meta, { newline: '\r\n', quotes: separatorQuotes });
   return '\uFEFF' + table + '\r\n' + tail + '\r\n';
 }

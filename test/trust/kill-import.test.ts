@@ -11,11 +11,33 @@ import { tempDir } from '../helpers/case-builder.js';
 import { builtCli } from '../helpers/built-cli.js';
 import { openCase } from '../../src-core/store/case-db.js';
 import { importFiles } from '../../src-core/ingest/import-files.js';
+import { writeFigures } from './lib/figures.js';
 
 const INPUTS = [path.join(REPO, 'samples'), corpus('json'), corpus('csv')];
 const KILLS = Number(process.env['LONGTAIL_KILL_POINTS'] ?? 6);
 const dir = tempDir('longtail-kill-');
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+/** For the trust report: what was tried and what was lost or doubled. */
+const figures = { killPoints: 0, outcomes: {} as Record<string, number>, referenceEvents: 0, eventsLost: 0, eventsDuplicated: 0, partialFilesNotWhole: 0, unsoundCases: 0 };
+afterAll(() => {
+  fs.rmSync(dir, { recursive: true, force: true });
+  writeFigures('kill-import', figures);
+});
+
+/** Rows of `want` missing from `got`, and rows of `got` beyond `want` (multisets). */
+function difference(want: Map<string, string[]>, got: Map<string, string[]>): { lost: number; extra: number } {
+  const count = (m: Map<string, string[]>) => {
+    const c = new Map<string, number>();
+    for (const [sha, rows] of m) for (const r of rows) c.set(`${sha} ${r}`, (c.get(`${sha} ${r}`) ?? 0) + 1);
+    return c;
+  };
+  const a = count(want);
+  const b = count(got);
+  let lost = 0;
+  let extra = 0;
+  for (const [k, n] of a) lost += Math.max(0, n - (b.get(k) ?? 0));
+  for (const [k, n] of b) extra += Math.max(0, n - (a.get(k) ?? 0));
+  return { lost, extra };
+}
 
 const TABLES = ['process_event', 'network_event', 'file_event', 'image_load', 'service_install', 'process_end'];
 
@@ -57,6 +79,7 @@ beforeAll(async () => {
   db.close();
   reference = contents(ref);
   referenceCounts = counts(ref);
+  figures.referenceEvents = [...reference.values()].reduce((n, rows) => n + rows.length, 0);
   await builtCli();
 });
 
@@ -94,7 +117,9 @@ describe('an import killed at random points', () => {
       if (!fs.existsSync(caseFile)) outcomes.beforeCase++;
       else {
         const db = new Database(caseFile);
-        expect(db.pragma('integrity_check', { simple: true }), `kill at ${at} ms`).toBe('ok');
+        const integrity = db.pragma('integrity_check', { simple: true });
+        if (integrity !== 'ok') figures.unsoundCases++;
+        expect(integrity, `kill at ${at} ms`).toBe('ok');
         const open = db.prepare("SELECT count(*) AS n FROM input_file WHERE status = 'importing'").get() as { n: number };
         const done = db.prepare("SELECT count(*) AS n FROM input_file WHERE status = 'complete'").get() as { n: number };
         db.close();
@@ -102,11 +127,16 @@ describe('an import killed at random points', () => {
         else if (done.n === reference.size) outcomes.finished++;
         else outcomes.betweenFiles++;
         const partial = contents(caseFile);
+        for (const [sha, rows] of partial) if (JSON.stringify(rows) !== JSON.stringify(reference.get(sha))) figures.partialFilesNotWhole++;
         // Every file present is present whole, exactly as in the reference.
         for (const [sha, rows] of partial) expect(rows, `kill at ${at} ms, file ${sha}`).toEqual(reference.get(sha));
       }
       // Running the import again finishes the job: no loss, no duplicates.
       expect(await runImport(caseFile, null), `re-run after kill at ${at} ms`).toBe(0);
+      const diff = difference(reference, contents(caseFile));
+      figures.eventsLost += diff.lost;
+      figures.eventsDuplicated += diff.extra;
+      figures.killPoints++;
       expect(counts(caseFile), `re-run after kill at ${at} ms`).toEqual(referenceCounts);
       expect(contents(caseFile)).toEqual(reference);
       const db = new Database(caseFile, { readonly: true });
@@ -115,6 +145,7 @@ describe('an import killed at random points', () => {
       expect(statuses.find((s) => s.status === 'importing'), `kill at ${at} ms`).toBeUndefined();
     }
     // The seed puts kills inside files: the case the test is about did happen.
+    figures.outcomes = outcomes;
     expect(outcomes.midFile, JSON.stringify(outcomes)).toBeGreaterThan(0);
     process.stdout.write(`kill points: ${JSON.stringify(outcomes)}\n`);
   }, 300_000);

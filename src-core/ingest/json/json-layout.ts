@@ -33,9 +33,10 @@ function isJsonValue(text: string): boolean {
  * JSON lines or one or more (pretty-printed) documents? Decided from content: the
  * first line of JSON lines is a complete value with more lines after it. A compact
  * single-line document counts as a document, so its records stream from inside it.
- * When the first line is broken, the next lines must all be complete objects to still
- * mean JSON lines: a document's next lines are members, or elements that a comma
- * follows or precedes, and one closing line at least.
+ * When the first line is broken, the next lines must be complete objects (all but one,
+ * which may be the rest of a first record cut in two by a stray newline) to still mean
+ * JSON lines: a document's next lines are members, or elements that a comma follows or
+ * precedes, and one closing line at least.
  * Reads ahead without consuming: the cursor is back at the start afterwards.
  */
 export function looksLikeJsonLines(cur: JsonCursor, maxProbe: number): boolean {
@@ -51,10 +52,12 @@ export function looksLikeJsonLines(cur: JsonCursor, maxProbe: number): boolean {
     if (isJsonValue(t1)) return cur.skipWs() >= 0;
     if (t1.length <= 1) return false;
     let complete = 0;
-    while (complete < BROKEN_FIRST_LINE_EVIDENCE && cur.skipWs() >= 0) {
+    let other = 0;
+    while (complete + other < BROKEN_FIRST_LINE_EVIDENCE + 1 && cur.skipWs() >= 0) {
       const next = lineText(cur, maxProbe)?.trim();
-      if (next === undefined || !next.startsWith('{') || !isJsonValue(next)) return false;
-      complete++;
+      if (next === undefined) return false;
+      if (next.startsWith('{') && isJsonValue(next)) complete++;
+      else if (++other > 1) return false;
     }
     return complete >= 2;
   } finally {

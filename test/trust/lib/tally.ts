@@ -1,0 +1,50 @@
+// Counting what a fuzz suite tried and saw, per importer, for the trust report.
+import type { Comparison } from './compare.js';
+import type { Imported } from './harness.js';
+
+export interface ImporterTally {
+  /** Clean inputs generated (each imported once as the reference). */
+  inputs: number;
+  mutations: number;
+  byMutation: Record<string, number>;
+  crashes: number;
+  /** Imports over the time bound. */
+  hangs: number;
+  /** Imports with any broken invariant. */
+  violations: number;
+  /** Records other than the mutated one lost (allowed in JSON documents only, where one broken bracket swallows what follows). */
+  collateralLost: number;
+  invented: number;
+  bytes: number;
+  ms: number;
+  maxMs: number;
+  /** Slowest throughput over imports of at least 1 MB (MB/s), null when none was that big. */
+  slowestMBps: number | null;
+}
+
+export function newTally(): ImporterTally {
+  return { inputs: 0, mutations: 0, byMutation: {}, crashes: 0, hangs: 0, violations: 0, collateralLost: 0, invented: 0, bytes: 0, ms: 0, maxMs: 0, slowestMBps: null };
+}
+
+export function countImport(t: ImporterTally, imp: Imported): void {
+  t.bytes += imp.bytes;
+  t.ms += imp.ms;
+  t.maxMs = Math.max(t.maxMs, imp.ms);
+  if (imp.crashed) t.crashes++;
+  if (imp.problems.some((p) => p.startsWith('took '))) t.hangs++;
+  if (imp.bytes >= 1e6) {
+    const mbps = imp.bytes / 1e6 / (imp.ms / 1000);
+    t.slowestMBps = t.slowestMBps === null ? mbps : Math.min(t.slowestMBps, mbps);
+  }
+}
+
+export function countMutation(t: ImporterTally, kind: string, imp: Imported, cmp: Comparison | null): void {
+  t.mutations++;
+  t.byMutation[kind] = (t.byMutation[kind] ?? 0) + 1;
+  countImport(t, imp);
+  if (cmp) {
+    t.collateralLost += cmp.lost;
+    t.invented += cmp.invented;
+  }
+  if (imp.problems.length || (cmp && cmp.problems.length)) t.violations++;
+}
