@@ -1,6 +1,7 @@
 // Spec section 3 allowlist and 7.6: entries match a service process by name, by
 // normalized path (glob), by hash or by signer, optionally on some hosts only.
 import type { AllowEntryInput } from '../model/hunt.js';
+import { asStored } from '../normalize/values.js';
 
 export interface AllowCandidate {
   host: string;
@@ -90,7 +91,8 @@ export function globMatcher(glob: string): (text: string) => boolean {
 type Matcher = (c: AllowCandidate) => boolean;
 
 function matcher(e: AllowEntryInput): Matcher {
-  const value = e.value.trim();
+  // Candidates are read from the case: the value must be in the same form.
+  const value = asStored(e.value.trim());
   switch (e.kind) {
     case 'name': {
       const v = value.toLowerCase();
@@ -122,7 +124,7 @@ export interface CompiledAllowlist {
 export function compileAllowlist(entries: readonly AllowEntryInput[]): CompiledAllowlist {
   const compiled = entries
     .filter((e) => e.enabled && e.value.trim() !== '')
-    .map((e) => ({ e, test: matcher(e), hosts: e.hosts && e.hosts.length ? new Set(e.hosts.map((h) => h.toLowerCase())) : null }));
+    .map((e) => ({ e, test: matcher(e), hosts: e.hosts && e.hosts.length ? new Set(e.hosts.map((h) => asStored(h.toLowerCase()))) : null }));
   return {
     match(c) {
       for (const { e, test, hosts } of compiled) {

@@ -21,6 +21,19 @@ export function hostKey(name: string): string {
   return dot > 0 ? lower.slice(0, dot) : lower;
 }
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * The string as a TEXT column of the case gives it back. Only EVTX (UTF-16) can carry an
+ * unpaired surrogate; better-sqlite3 stores it as its WTF-8 bytes (the evidence's own,
+ * kept) and reads those back as three U+FFFD. Text compared with values read from the
+ * case (allowlist hosts and values typed or imported by the user) goes through this
+ * first, or it would never be equal.
+ */
+export function asStored(s: string): string {
+  return s.replace(LONE_SURROGATE, '\uFFFD\uFFFD\uFFFD');
+}
+
 /** A PID given as decimal or hex (`0x1c58`, 4688); null when absent or not a number. */
 export function parsePid(value: unknown): number | null {
   if (typeof value === 'number') return Number.isSafeInteger(value) && value >= 0 ? value : null;

@@ -159,14 +159,30 @@ describe('longtail import', () => {
   });
 });
 
-describe('known bugs, not fixed (each flips to a failure when fixed)', () => {
-  // src-core/ingest/csv/csv-rows.ts CsvRows.emit() drops a trailing CR from the last field of
-  // every row, taking it for half of a CRLF. Papaparse returns `x\r` both for `x` before
-  // CRLF and for a quoted `"x\r"`, so a value that ends in CR loses it in the last column.
-  it.fails('KNOWN BUG: a quoted last CSV field ending in CR keeps its CR', () => {
+describe('CSV line ends', () => {
+  // Papaparse returns `x\r` both for `x` before CRLF and for a quoted `"x\r"`: CsvRows
+  // once dropped the CR of both, so a value that ends in CR lost it in the last column.
+  it('a quoted last CSV field ending in CR keeps its CR', () => {
     const r = importOne('cr.csv', 'Timestamp,DeviceName,ActionType,FileName,ProcessId,ProcessCommandLine\r\n2026-10-20T09:00:00Z,WS01,ProcessCreated,x.exe,4,"cmd /c x\r"\r\n');
     expect(r.stored).toBe(1);
     const row = r.db.prepare('SELECT command_line FROM process_event').get() as { command_line: string };
     expect(row.command_line).toBe('cmd /c x\r');
+  });
+
+  const HEAD = 'Timestamp,DeviceName,ActionType,FileName,ProcessId,ProcessCommandLine';
+  const ROW = '2026-10-20T09:00:00Z,WS01,ProcessCreated,x.exe,4,';
+  it.each([
+    ['unquoted, CRLF', `${HEAD}\r\n${ROW}cmd /c x\r\n`, 'cmd /c x'],
+    ['quoted, CRLF', `${HEAD}\r\n${ROW}"cmd /c x"\r\n`, 'cmd /c x'],
+    ['quoted with CR, LF', `${HEAD}\n${ROW}"cmd /c x\r"\n`, 'cmd /c x\r'],
+    ['unquoted ending in a quote, CRLF', `${HEAD}\r\n${ROW}cmd /c x"\r\n`, 'cmd /c x"'],
+    ['quoted with a newline and a CR, CRLF', `${HEAD}\r\n${ROW}"cmd\n/c x\r"\r\n`, 'cmd\n/c x\r'],
+    ['unquoted at the end of the file, CR', `${HEAD}\r\n${ROW}cmd /c x\r`, 'cmd /c x'],
+    ['quoted with a newline, CRLF, then another row', `${HEAD}\r\n${ROW}"a\r\nb"\r\n${ROW.replace(',4,', ',5,')}c\r\n`, 'a\r\nb'],
+  ])('last field %s', (_label, text, want) => {
+    const r = importOne('cr.csv', text);
+    expect(r.failed).toBe(0);
+    const row = r.db.prepare('SELECT command_line FROM process_event ORDER BY pid LIMIT 1').get() as { command_line: string };
+    expect(row.command_line).toBe(want);
   });
 });

@@ -51,7 +51,7 @@ export class CsvRows {
     private readonly text: DecodedText,
     initial: string,
     private textDone: boolean,
-    delimiter: string,
+    private readonly delimiter: string,
     private readonly baseWindow: number,
     private readonly maxRecordChars: number,
   ) {
@@ -112,7 +112,11 @@ export class CsvRows {
       const newlines = countNewlines(input, 0, cursor);
       if (quoteErrors === null && newlines === rows.length - (atEnd ? 1 : 0)) {
         // No field holds a newline: each record is exactly one line.
-        for (let i = 0; i < rows.length; i++) this.emit(rows[i] as string[], this.pendingLine + i);
+        let end = -1;
+        for (let i = 0; i < rows.length; i++) {
+          end = input.indexOf('\n', end + 1);
+          this.emit(rows[i] as string[], this.pendingLine + i, input, end < 0 ? input.length : end);
+        }
       } else if (!this.emitSlow(rows, input, quoteErrors)) {
         return;
       }
@@ -179,22 +183,31 @@ export class CsvRows {
         this.resync(line, nl < 0 ? this.pending.length : nl + 1, 'unbalanced quote');
         return false;
       }
-      this.emit(fields, line);
-      line += 1 + embedded;
-      if (quoteErrors !== null) {
-        for (let k = 0; k <= embedded && pos >= 0; k++) {
-          const nl = input.indexOf('\n', pos);
-          pos = nl < 0 ? -1 : nl + 1;
-        }
+      let end = -1;
+      for (let k = 0; k <= embedded && pos >= 0; k++) {
+        end = input.indexOf('\n', pos);
+        pos = end < 0 ? -1 : end + 1;
       }
+      this.emit(fields, line, input, end < 0 ? input.length : end);
+      line += 1 + embedded;
     }
     return true;
   }
 
-  private emit(fields: string[], line: number): void {
+  /**
+   * `end` is where the record's text ends in `input` (its LF, or the end). Rows split at
+   * LF, so an unquoted last field of a CRLF line ends in the CR, which goes. Papaparse
+   * already drops the CR after a closing quote, so a quoted field ending in CR (`"x\r"`)
+   * keeps its own: the CR goes only when the record's text ends in the field as it is,
+   * unquoted, right after a delimiter or at the start of the record.
+   */
+  private emit(fields: string[], line: number, input: string, end: number): void {
     const last = fields.length - 1;
     const tail = fields[last] as string;
-    if (tail.charCodeAt(tail.length - 1) === 13) fields[last] = tail.slice(0, -1);
+    if (tail.charCodeAt(tail.length - 1) === 13 && input.endsWith(tail, end)) {
+      const before = end - tail.length - 1;
+      if (before < 0 || input[before] === this.delimiter || input[before] === '\n') fields[last] = tail.slice(0, -1);
+    }
     if (last === 0 && fields[0] === '') return;
     this.queue.push({ fields, line });
   }
