@@ -1,7 +1,7 @@
 // `npm run bench`: import throughput per format, hunt time and peak memory on a
 // generated fleet (default 1,000 hosts, 5,000,000 events). Figures are printed, never
 // asserted. Each measurement runs in its own process so its memory is its own.
-//   npm run bench -- [--hosts N] [--events N] [--files-per-format N] [--workers N] [--write docs/bench.md]
+//   npm run bench -- [--hosts N] [--events N] [--files-per-format N] [--evtx-bytes N] [--ui-events N] [--skip fleet,evtx,ui] [--write README.md]
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -144,6 +144,35 @@ function evtxSection(): void {
     say('');
     say('(evtxexport not installed: no ratio to libevtx)');
   }
+}
+
+if (!skip.has('ui')) uiSection();
+function uiSection(): void {
+  interface UiFigures {
+    bytes: number; importSeconds: number; events: number;
+    frames: number; frameGapP50: number; frameGapP99: number; frameGapMax: number; framesOver100: number;
+    timerLagP99: number; timerLagMax: number; switches: number; switchP50: number; switchMax: number;
+    runs: Array<{ ms: number; rows: string; stats: string }>; errors: string[];
+  }
+  const uiEvents = Number(arg('ui-events', '1000000'));
+  const uiDir = path.join(REPO, 'bench-data', `ui-fleet-${uiEvents}`);
+  if (!fs.existsSync(path.join(uiDir, 'done'))) {
+    process.stdout.write(`Generating ${fmt(uiEvents)} events of Defender CSV for the app in ${path.relative(REPO, uiDir)} …\n`);
+    generateFleet({ outDir: uiDir, hosts: 200, events: uiEvents, formats: ['defender-csv'], filesPerFormat: 2 });
+    fs.writeFileSync(path.join(uiDir, 'done'), '');
+  }
+  const out = execFileSync(process.execPath, [path.join(REPO, 'bin', 'run-ts.mjs'), path.join(REPO, 'test', 'bench', 'measure-ui.ts'), uiDir], {
+    encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * 1024 * 1024,
+  });
+  const u = JSON.parse(out.trim().split('\n').pop()!) as UiFigures;
+  const ms = (n: number) => `${Math.round(n)} ms`;
+  say('');
+  say(`The app (\`npm run serve\` in Chromium, 1280×800): importing ${fmt(u.bytes / 1e6)} MB of Defender CSV (${fmt(u.events)} events, 200 hosts) through the picker took ${u.importSeconds.toFixed(0)} s. Meanwhile:`);
+  say(`- frames: ${fmt(u.frames)} painted, gap median ${ms(u.frameGapP50)}, 99th percentile ${ms(u.frameGapP99)}, longest ${ms(u.frameGapMax)}, ${u.framesOver100} over 100 ms;`);
+  say(`- a 100 ms timer fired late by ${ms(u.timerLagP99)} at the 99th percentile, ${ms(u.timerLagMax)} at most;`);
+  say(`- ${u.switches} screen switches (click to painted screen): median ${ms(u.switchP50)}, longest ${ms(u.switchMax)}.`);
+  say(`- Run hunt over those ${fmt(u.events)} events, click to painted results: ${u.runs.map((r) => ms(r.ms)).join(', ')} (${u.runs[0]?.rows ?? ''}; ${u.runs[0]?.stats ?? ''}).`);
+  if (u.errors.length) say(`- page errors: ${u.errors.join('; ')}`);
 }
 
 fs.rmSync(workDir, { recursive: true, force: true });
