@@ -73,7 +73,7 @@ export class ParsePool {
     if (this.workers.length < this.size) {
       const w = startWorker(new URL('./parse-worker.js', import.meta.url), import.meta.url, {
         // A parser holds a few batches at a time; a cap keeps garbage from piling up.
-        resourceLimits: { maxOldGenerationSizeMb: 128 },
+        resourceLimits: { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 16 },
       });
       w.on('error', () => undefined);
       w.unref();

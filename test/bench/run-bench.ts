@@ -66,14 +66,20 @@ function child<T>(script: string, args: string[]): T {
 interface ImportFigures { seconds: number; readSeconds: number; resolveSeconds: number; records: number; stored: number; failed: number; bytes: number; peakRssMB: number; caseMB: number }
 interface HuntFigures { events: number; times: number[]; rows: Array<{ host: string; path: string | null }>; peakRssMB: number }
 
-const lines: string[] = [];
+/** Figures by section, each written to its own marked block so a partial run (--skip) keeps the others. */
+type Section = 'fleet' | 'evtx' | 'ui';
+const sections = new Map<Section, string[]>();
+let section: Section = 'fleet';
 const say = (s: string) => {
+  let lines = sections.get(section);
+  if (!lines) sections.set(section, (lines = []));
   lines.push(s);
   process.stdout.write(s + '\n');
 };
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
-say(`Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
+const machine = `Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
+process.stdout.write(machine + '\n');
 if (!skip.has('fleet')) say(`Fleet: ${hosts} hosts, ${fmt(files.reduce((n, f) => n + f.events, 0))} events in ${files.length} files (${(files.reduce((n, f) => n + f.bytes, 0) / 1e9).toFixed(2)} GB)`);
 say('');
 if (!skip.has('fleet')) {
@@ -96,6 +102,7 @@ for (const row of h.rows) say(`- ${row.host} ${row.path}`);
 
 if (!skip.has('evtx')) evtxSection();
 function evtxSection(): void {
+  section = 'evtx';
   interface EvtxFigures { records: number; skipped: number; bytes: number; seconds: number; peakRssMB: number }
   const evtxDir = path.join(REPO, 'bench-data', `evtx-${evtxBytes}`);
   const evtxManifest = path.join(evtxDir, 'manifest.json');
@@ -116,6 +123,13 @@ function evtxSection(): void {
     // Small files: parse each several times for a stable figure.
     const r = child<EvtxFigures>('measure-evtx.ts', Array(20).fill(log) as string[]);
     line(`parse only, single thread: corpus ${path.basename(log)} ×20`, 20, r, r.records + r.skipped);
+  }
+  // The generated set's Sysmon and Security logs apart: their records differ in size and make-up.
+  for (const [label, re] of [['Sysmon', /Sysmon/], ['Security', /Security\.evtx$/]] as const) {
+    const some = evtxFiles.filter((f) => re.test(path.basename(f)));
+    if (some.length === 0) continue;
+    const r = child<EvtxFigures>('measure-evtx.ts', some);
+    line(`parse only, single thread: generated ${label} logs`, some.length, r, r.records + r.skipped);
   }
   const p = child<EvtxFigures>('measure-evtx.ts', evtxFiles);
   line('parse only, single thread: generated set', evtxFiles.length, p, p.records + p.skipped);
@@ -148,6 +162,7 @@ function evtxSection(): void {
 
 if (!skip.has('ui')) uiSection();
 function uiSection(): void {
+  section = 'ui';
   interface UiFigures {
     bytes: number; importSeconds: number; events: number;
     frames: number; frameGapP50: number; frameGapP99: number; frameGapMax: number; framesOver100: number;
@@ -178,10 +193,14 @@ function uiSection(): void {
 fs.rmSync(workDir, { recursive: true, force: true });
 if (write) {
   const target = path.resolve(REPO, write);
-  const prior = fs.existsSync(target) ? fs.readFileSync(target, 'utf8') : '';
-  const marker = '<!-- bench:import -->';
-  const body = `${marker}\n_${new Date().toISOString().slice(0, 10)}, \`npm run bench\`_\n\n${lines.join('\n')}\n${marker}`;
-  const re = new RegExp(`${marker}[\\s\\S]*${marker}`);
-  fs.writeFileSync(target, re.test(prior) ? prior.replace(re, body) : `${prior}${prior ? '\n' : ''}${body}\n`);
+  let text = fs.existsSync(target) ? fs.readFileSync(target, 'utf8') : '';
+  for (const [name, lines] of sections) {
+    const marker = `<!-- bench:${name} -->`;
+    while (lines[0] === '') lines.shift();
+    const body = `${marker}\n_${new Date().toISOString().slice(0, 10)}, \`npm run bench\`; ${machine}_\n\n${lines.join('\n')}\n${marker}`;
+    const re = new RegExp(`${marker}[\\s\\S]*${marker}`);
+    text = re.test(text) ? text.replace(re, () => body) : `${text}${text ? '\n' : ''}${body}\n`;
+  }
+  fs.writeFileSync(target, text);
   process.stdout.write(`Figures written to ${write}\n`);
 }
