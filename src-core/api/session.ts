@@ -35,6 +35,9 @@ export type SessionName = Exclude<ApiName, 'import.start' | 'import.cancel' | 'i
 
 const RECENT_MAX = 12;
 
+/** How long a user's edit waits for an import's file to be stored before saying so. */
+export const SESSION_BUSY_MS = 3000;
+
 export class Session {
   private db: Db | null = null;
   private casePath: string | null = null;
@@ -76,6 +79,7 @@ export class Session {
     const full = path.resolve(p);
     if (create && fs.existsSync(full)) throw new ApiError('bad-request', `${full} already exists`);
     const opened = openCase(full, { create });
+    opened.db.pragma(`busy_timeout = ${SESSION_BUSY_MS}`);
     this.close();
     this.db = opened.db;
     this.casePath = full;
@@ -90,7 +94,16 @@ export class Session {
   }
 
   handle<K extends SessionName>(name: K, args: ApiArgs<K>): Results[K] {
-    return this.dispatch(name, args) as Results[K];
+    try {
+      return this.dispatch(name, args) as Results[K];
+    } catch (err) {
+      // An import holds the case's write lock for the whole of the file it stores (one
+      // transaction per file): an edit meanwhile waits SESSION_BUSY_MS, then says why.
+      if ((err as { code?: unknown }).code === 'SQLITE_BUSY') {
+        throw new ApiError('busy', 'the case is busy: an import is storing a file in it. Try again when that file is done, or cancel the import');
+      }
+      throw err;
+    }
   }
 
   private dispatch(name: SessionName, a: unknown): unknown {
