@@ -13,7 +13,8 @@ import { openCase } from '../../src-core/store/case-db.js';
 import { importFiles } from '../../src-core/ingest/import-files.js';
 import { writeFigures } from './lib/figures.js';
 
-const INPUTS = [path.join(REPO, 'samples'), corpus('json'), corpus('csv')];
+// EVTX too (the attack logs; those over 256 KiB go through a parse worker).
+const INPUTS = [path.join(REPO, 'samples'), corpus('json'), corpus('csv'), corpus('evtx', 'attack')];
 const KILLS = Number(process.env['LONGTAIL_KILL_POINTS'] ?? 6);
 const dir = tempDir('longtail-kill-');
 /** For the trust report: what was tried and what was lost or doubled. */

@@ -131,7 +131,7 @@ say(`Mutations tried: ${[...kinds.entries()].sort((a, b) => b[1] - a[1]).map(([k
 say();
 if (kill) {
   const o = kill.outcomes;
-  say(`**Kills.** ${kill.killPoints} SIGKILLs at random points of an import of the samples and the JSON and CSV corpus (${fmt(kill.referenceEvents)} events): ` +
+  say(`**Kills.** ${kill.killPoints} SIGKILLs at random points of an import of the samples, the JSON and CSV corpus and the EVTX attack logs (${fmt(kill.referenceEvents)} events): ` +
     `${o['midFile'] ?? 0} inside a file, ${o['betweenFiles'] ?? 0} between files, ${o['beforeCase'] ?? 0} before the case existed, ${o['finished'] ?? 0} after it finished. ` +
     `Events lost: **${kill.eventsLost}**, duplicated: **${kill.eventsDuplicated}**; unsound cases ${kill.unsoundCases}, partly stored files ${kill.partialFilesNotWhole}.`);
   say();
