@@ -12,20 +12,10 @@ export interface AllowCandidate {
   signer: string | null;
 }
 
-/** `*` any run, `?` one character; everything else literal; case-insensitive, whole string. */
-export function globToRegExp(glob: string): RegExp {
-  let re = '';
-  for (const ch of glob) {
-    if (ch === '*') re += '.*';
-    else if (ch === '?') re += '.';
-    else re += ch.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`, 'is');
-}
-
 /**
  * Regular expressions' case-insensitive canonical form of one UTF-16 unit (ECMAScript
- * Canonicalize without the u flag), so globMatcher agrees with globToRegExp exactly.
+ * Canonicalize without the u flag): globMatcher folds case exactly as a case-insensitive
+ * regular expression of the glob would (tested against one).
  */
 function canonical(unit: string): string {
   const u = unit.toUpperCase();
@@ -56,7 +46,9 @@ function canonicalText(s: string): string {
 }
 
 /**
- * The glob as a test, same results as globToRegExp but in O(text × glob) time: a
+ * `*` any run, `?` one character, everything else literal; case-insensitive, whole
+ * string. The same results as the glob turned into a regular expression, but in
+ * O(text × glob) time: a
  * backtracking regular expression with several `*` takes polynomial time on a long
  * path that almost matches, and paths come from attacker-controlled logs.
  */

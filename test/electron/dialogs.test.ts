@@ -3,6 +3,10 @@ import { describe, expect, it, vi } from 'vitest';
 import path from 'node:path';
 import type { BaseWindow, Dialog, OpenDialogOptions, SaveDialogOptions } from 'electron';
 import { INPUT_FILTERS, nativeDialogs, safeDefaultName, SAVE_FILTERS, withExtension } from '../../electron/dialogs.js';
+import { REPO } from '../helpers/corpus.js';
+
+/** Where the dialogs start (the user's documents folder in the app): a folder of this checkout here. */
+const START = path.join(REPO, 'samples');
 
 describe('names', () => {
   it('adds the kind’s extension when it is missing', () => {
@@ -39,13 +43,13 @@ describe('nativeDialogs', () => {
 
   it('picks files, modal to the window, with filters; remembers the folder', async () => {
     const f = fake({ filePaths: ['/evidence/h1/Security.evtx', '/evidence/h1/Sysmon.evtx'] }, { filePath: '/evidence/h1/out' });
-    const d = nativeDialogs(f.dialog, '/home/u/Documents');
+    const d = nativeDialogs(f.dialog, START);
     expect(await d.pickFiles(win)).toEqual(['/evidence/h1/Security.evtx', '/evidence/h1/Sysmon.evtx']);
     const [w, options] = f.showOpenDialog.mock.calls[0]! as [BaseWindow, OpenDialogOptions];
     expect(w).toBe(win);
     expect(options.properties).toEqual(expect.arrayContaining(['openFile', 'multiSelections']));
     expect(options.filters).toBe(INPUT_FILTERS);
-    expect(options.defaultPath).toBe('/home/u/Documents');
+    expect(options.defaultPath).toBe(START);
     expect(await d.saveFile(win, 'report.csv', 'csv')).toBe('/evidence/h1/out.csv');
     const [, saveOptions] = f.showSaveDialog.mock.calls[0]! as [BaseWindow, SaveDialogOptions];
     expect(saveOptions.defaultPath).toBe(path.join('/evidence/h1', 'report.csv'));
@@ -54,7 +58,7 @@ describe('nativeDialogs', () => {
 
   it('opens one case file with the case filter first', async () => {
     const f = fake({ filePaths: ['/cases/incident.longtail'] });
-    const d = nativeDialogs(f.dialog, '/home/u');
+    const d = nativeDialogs(f.dialog, START);
     expect(await d.openCase(win)).toBe('/cases/incident.longtail');
     const [, options] = f.showOpenDialog.mock.calls[0]! as [BaseWindow, OpenDialogOptions];
     expect(options.properties).not.toContain('multiSelections');
@@ -64,7 +68,7 @@ describe('nativeDialogs', () => {
 
   it('answers a cancelled dialog with nothing', async () => {
     const f = fake({ canceled: true, filePaths: ['/x'] }, { canceled: true, filePath: '/x' });
-    const d = nativeDialogs(f.dialog, '/home/u');
+    const d = nativeDialogs(f.dialog, START);
     expect(await d.pickFiles(win)).toEqual([]);
     expect(await d.pickFolder(win)).toBeNull();
     expect(await d.saveFile(win, 'case.longtail', 'case')).toBeNull();
@@ -72,7 +76,7 @@ describe('nativeDialogs', () => {
 
   it('picks a folder, and works without a window', async () => {
     const f = fake({ filePaths: ['/evidence'] });
-    const d = nativeDialogs(f.dialog, '/home/u');
+    const d = nativeDialogs(f.dialog, START);
     expect(await d.pickFolder(null)).toBe('/evidence');
     const [options] = f.showOpenDialog.mock.calls[0]! as [OpenDialogOptions];
     expect(options.properties).toContain('openDirectory');

@@ -55,7 +55,7 @@ describe('sender check', () => {
     expect(isTrustedFrame(undefined)).toBe(false);
     expect(isTrustedFrame(frame('app://longtail/index.html', {}))).toBe(false); // a subframe
     expect(isTrustedFrame(frame('https://example.com/'))).toBe(false);
-    expect(isTrustedFrame(frame('file:///tmp/x.html'))).toBe(false);
+    expect(isTrustedFrame(frame('file:///evidence/x.html'))).toBe(false);
     expect(isTrustedFrame(frame('data:text/html,x'))).toBe(false);
     expect(isTrustedFrame(frame('devtools://devtools/bundled/inspector.html'))).toBe(false);
     expect(isTrustedFrame(frame('app://evil/index.html'))).toBe(false);

@@ -126,9 +126,9 @@ describe('helpers', () => {
   it('handle Windows and POSIX paths', () => {
     expect(dirName('C:\\cases\\a.longtail')).toBe('C:\\cases');
     expect(joinPath('C:\\cases', 'r.csv')).toBe('C:\\cases\\r.csv');
-    expect(joinPath('/home/me/', 'r.csv')).toBe('/home/me/r.csv');
+    expect(joinPath('/cases/march/', 'r.csv')).toBe('/cases/march/r.csv');
     expect(dirName('/a.longtail')).toBe('/');
-    expect(baseName('/tmp/x/y.csv')).toBe('y.csv');
+    expect(baseName('/evidence/x/y.csv')).toBe('y.csv');
     expect(shortTime('2026-10-20T01:12:43.3300000Z')).toBe('2026-10-20 01:12:43');
   });
 });

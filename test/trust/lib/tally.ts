@@ -48,3 +48,19 @@ export function countMutation(t: ImporterTally, kind: string, imp: Imported, cmp
   }
   if (imp.problems.length || (cmp && cmp.problems.length)) t.violations++;
 }
+
+/** Adds `t`'s counts into `into` (suites into one importer's row, rows into the total). */
+export function addTally(into: ImporterTally, t: ImporterTally): void {
+  into.inputs += t.inputs;
+  into.mutations += t.mutations;
+  for (const [k, n] of Object.entries(t.byMutation)) into.byMutation[k] = (into.byMutation[k] ?? 0) + n;
+  into.crashes += t.crashes;
+  into.hangs += t.hangs;
+  into.violations += t.violations;
+  into.collateralLost += t.collateralLost;
+  into.invented += t.invented;
+  into.bytes += t.bytes;
+  into.ms += t.ms;
+  into.maxMs = Math.max(into.maxMs, t.maxMs);
+  if (t.slowestMBps !== null) into.slowestMBps = into.slowestMBps === null ? t.slowestMBps : Math.min(into.slowestMBps, t.slowestMBps);
+}

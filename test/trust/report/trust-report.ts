@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { REPO } from '../../helpers/corpus.js';
 import { FIGURES_DIR } from '../lib/figures.js';
-import type { ImporterTally } from '../lib/tally.js';
+import { addTally, newTally, type ImporterTally } from '../lib/tally.js';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -72,29 +72,15 @@ const merged = new Map<string, ImporterTally>();
 for (const suite of fuzzSuites) {
   for (const [name, t] of Object.entries(suite?.importers ?? {})) {
     const key = name.startsWith('evtx-corpus:') ? 'evtx (corpus logs)' : name === 'evtx-fixture' ? 'evtx (fixture writer)' : name;
-    const m = merged.get(key);
-    if (!m) {
-      merged.set(key, { ...t, byMutation: { ...t.byMutation } });
-      continue;
-    }
-    m.inputs += t.inputs;
-    m.mutations += t.mutations;
-    for (const [k, n] of Object.entries(t.byMutation)) m.byMutation[k] = (m.byMutation[k] ?? 0) + n;
-    m.crashes += t.crashes;
-    m.hangs += t.hangs;
-    m.violations += t.violations;
-    m.collateralLost += t.collateralLost;
-    m.invented += t.invented;
-    m.bytes += t.bytes;
-    m.ms += t.ms;
-    m.maxMs = Math.max(m.maxMs, t.maxMs);
-    if (t.slowestMBps !== null) m.slowestMBps = m.slowestMBps === null ? t.slowestMBps : Math.min(m.slowestMBps, t.slowestMBps);
+    let m = merged.get(key);
+    if (!m) merged.set(key, (m = newTally()));
+    addTally(m, t);
   }
 }
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
-const total = { inputs: 0, mutations: 0, crashes: 0, hangs: 0, violations: 0, collateral: 0, invented: 0, bytes: 0, slowest: null as number | null, slowestWhere: '' };
-const kinds = new Map<string, number>();
+const total = newTally();
+let slowestWhere = '';
 const lines: string[] = [];
 const say = (s = '') => lines.push(s);
 
@@ -108,26 +94,15 @@ say('| importer | inputs | mutations | crashes | hangs | broken invariants | rec
 say('|---|--:|--:|--:|--:|--:|--:|--:|--:|');
 for (const [name, t] of [...merged.entries()].sort()) {
   say(`| ${name} | ${fmt(t.inputs)} | ${fmt(t.mutations)} | ${t.crashes} | ${t.hangs} | ${t.violations} | ${t.collateralLost} | ${t.slowestMBps === null ? '-' : t.slowestMBps.toFixed(1)} | ${fmt(t.maxMs)} |`);
-  total.inputs += t.inputs;
-  total.mutations += t.mutations;
-  total.crashes += t.crashes;
-  total.hangs += t.hangs;
-  total.violations += t.violations;
-  total.collateral += t.collateralLost;
-  total.invented += t.invented;
-  total.bytes += t.bytes;
-  if (t.slowestMBps !== null && (total.slowest === null || t.slowestMBps < total.slowest)) {
-    total.slowest = t.slowestMBps;
-    total.slowestWhere = name;
-  }
-  for (const [k, n] of Object.entries(t.byMutation)) kinds.set(k, (kinds.get(k) ?? 0) + n);
+  if (t.slowestMBps !== null && (total.slowestMBps === null || t.slowestMBps < total.slowestMBps)) slowestWhere = name;
+  addTally(total, t);
 }
-say(`| **all** | **${fmt(total.inputs)}** | **${fmt(total.mutations)}** | **${total.crashes}** | **${total.hangs}** | **${total.violations}** | ${total.collateral} | ${total.slowest === null ? '-' : total.slowest.toFixed(1)} | |`);
+say(`| **all** | **${fmt(total.inputs)}** | **${fmt(total.mutations)}** | **${total.crashes}** | **${total.hangs}** | **${total.violations}** | ${total.collateralLost} | ${total.slowestMBps === null ? '-' : total.slowestMBps.toFixed(1)} | |`);
 say();
 say('¹ Allowed only inside a JSON document (array, `_search` response, API results, pipeline events), where a damaged bracket swallows the elements after it; zero is required of line-oriented files and of EVTX chunks.  ');
-say(`² Over imports of at least 1 MB (slowest: ${total.slowestWhere || '-'}). ${(total.bytes / 1e6).toFixed(0)} MB imported in all.`);
+say(`² Over imports of at least 1 MB (slowest: ${slowestWhere || '-'}). ${(total.bytes / 1e6).toFixed(0)} MB imported in all.`);
 say();
-say(`Mutations tried: ${[...kinds.entries()].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${fmt(n)}`).join(', ')}.`);
+say(`Mutations tried: ${Object.entries(total.byMutation).sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${fmt(n)}`).join(', ')}.`);
 say();
 if (kill) {
   const o = kill.outcomes;
