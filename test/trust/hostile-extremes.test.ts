@@ -108,7 +108,7 @@ describe.each(TEXT_IMPORTERS.map((i) => [i.name, i] as const))('extremes: %s', (
     const deep = isJson
       ? `{"a":${'['.repeat(DEPTH)}${']'.repeat(DEPTH)}}`
       // Kibana CSV reads `[…]` cells as JSON; Defender CSV parses AdditionalFields.
-      : Papa_line(input, `${'['.repeat(DEPTH)}${']'.repeat(DEPTH)}`);
+      : csvLineOf(input, `${'['.repeat(DEPTH)}${']'.repeat(DEPTH)}`);
     check(name, input, clean, replaced(input, 3, Buffer.from(deep), `record 4: ${DEPTH.toLocaleString('en-US')} levels of nesting`), 'deep-nesting');
   }, 120_000);
 
@@ -139,7 +139,7 @@ describe.each(TEXT_IMPORTERS.map((i) => [i.name, i] as const))('extremes: %s', (
 });
 
 /** A CSV record of the right width whose every cell is `cell`. */
-function Papa_line(input: TextInput, cell: string): string {
+function csvLineOf(input: TextInput, cell: string): string {
   const header = input.bytes.subarray(0, input.headerEnd).toString('utf8').replace(/^\uFEFF/, '').split(/\r?\n/)[0]!;
   const width = header.split(',').length;
   return Array.from({ length: width }, (_, i) => (i === 0 ? '2026-10-20T09:00:00Z' : `"${cell}"`)).join(',');
