@@ -92,7 +92,7 @@ try {
   const switches: number[] = [];
   const finished = page.getByRole('heading', { name: /^Import finished/ });
   // Back and forth between two screens every second until the import is done.
-  for (let i = 0; !(await finished.isVisible()); i++) {
+  while (!(await finished.isVisible())) {
     await new Promise((r) => setTimeout(r, 1000));
     switches.push(await page.evaluate<number>(SWITCH('Cases')));
     switches.push(await page.evaluate<number>(SWITCH('Import')));

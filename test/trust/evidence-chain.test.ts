@@ -11,6 +11,7 @@ import { rawRecord } from '../../src-core/api/raw-record.js';
 import { instanceDetail } from '../../src-core/api/detail.js';
 import { runHunt } from '../../src-core/hunt/run-hunt.js';
 import { huntParams } from '../../src-core/hunt/presets.js';
+import { EVENT_TABLES } from './lib/harness.js';
 
 const c = tempCase();
 const dir = tempDir();
@@ -19,7 +20,6 @@ afterAll(() => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-const TABLES = ['process_event', 'network_event', 'file_event', 'image_load', 'service_install', 'process_end'];
 const sha = (f: string) => createHash('sha256').update(fs.readFileSync(f)).digest('hex');
 
 describe('evidence chain', () => {
@@ -38,7 +38,7 @@ describe('evidence chain', () => {
   });
 
   it('gives every stored event a file with its SHA-256 and a record reference', () => {
-    for (const t of TABLES) {
+    for (const t of EVENT_TABLES) {
       const orphans = c.db.prepare(`SELECT count(*) AS n FROM ${t} e LEFT JOIN input_file f ON f.id = e.file_id WHERE f.id IS NULL OR f.status != 'complete' OR e.ref NOT GLOB '[lr]*[0-9]*'`).get() as { n: number };
       expect(orphans.n, t).toBe(0);
     }

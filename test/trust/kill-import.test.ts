@@ -12,6 +12,7 @@ import { builtCli } from '../helpers/built-cli.js';
 import { openCase } from '../../src-core/store/case-db.js';
 import { importFiles } from '../../src-core/ingest/import-files.js';
 import { writeFigures } from './lib/figures.js';
+import { EVENT_TABLES } from './lib/harness.js';
 
 // EVTX too (the attack logs; those over 256 KiB go through a parse worker).
 const INPUTS = [path.join(REPO, 'samples'), corpus('json'), corpus('csv'), corpus('evtx', 'attack')];
@@ -40,14 +41,13 @@ function difference(want: Map<string, string[]>, got: Map<string, string[]>): { 
   return { lost, extra };
 }
 
-const TABLES = ['process_event', 'network_event', 'file_event', 'image_load', 'service_install', 'process_end'];
 
 /** Every stored row, by input file SHA-256, as text: equal sets mean nothing lost or doubled. */
 function contents(file: string): Map<string, string[]> {
   const db = new Database(file, { readonly: true });
   try {
     const out = new Map<string, string[]>();
-    for (const t of TABLES) {
+    for (const t of EVENT_TABLES) {
       const rows = db.prepare(`SELECT f.sha256, e.ref, e.source, e.time FROM ${t} e JOIN input_file f ON f.id = e.file_id ORDER BY f.sha256, e.ref, e.source, e.time`).all() as Array<{ sha256: string; ref: string; source: string; time: string }>;
       for (const r of rows) {
         const list = out.get(r.sha256) ?? [];
@@ -67,7 +67,7 @@ let referenceCounts: Record<string, number>;
 function counts(file: string): Record<string, number> {
   const db = new Database(file, { readonly: true });
   try {
-    return Object.fromEntries(TABLES.map((t) => [t, (db.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n]));
+    return Object.fromEntries(EVENT_TABLES.map((t) => [t, (db.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n]));
   } finally {
     db.close();
   }
