@@ -12,7 +12,11 @@ import type { ParseJob } from './parse-worker.js';
 /** A worker that posts nothing for this long is taken as stuck. */
 const STALL_MS = 5 * 60_000;
 
-type Message = { type: 'batch'; batch: Batch } | { type: 'end'; end: ParseEnd } | { type: 'error'; message: string };
+type Message =
+  | { type: 'hash'; sha256: string }
+  | { type: 'batch'; batch: Batch }
+  | { type: 'end'; end: ParseEnd }
+  | { type: 'error'; message: string };
 
 export class ParseChannel {
   private readonly sig: Int32Array;
@@ -38,6 +42,18 @@ export class ParseChannel {
     }
   }
 
+  /**
+   * The file's SHA-256, which the worker sends before any batch: the importing thread
+   * needs it first (a file already in the case is not read again), and hashing there
+   * would read every file twice on the thread that writes.
+   */
+  sha256(): string {
+    const m = this.receive();
+    if (m.type === 'hash') return m.sha256;
+    this.done = true;
+    throw new Error(m.type === 'error' ? m.message : `parse worker protocol: ${m.type} before the file's hash`);
+  }
+
   /** Yields the file's batches; returns what the parser knew at the end. */
   *batches(): Generator<Batch, ParseEnd> {
     for (;;) {
@@ -46,7 +62,7 @@ export class ParseChannel {
       else {
         this.done = true;
         if (m.type === 'end') return m.end;
-        throw new Error(m.message);
+        throw new Error(m.type === 'error' ? m.message : 'parse worker protocol: a second hash');
       }
     }
   }

@@ -1,8 +1,9 @@
-// Worker thread of the parse pool: parses and maps the files it is handed, one after
-// another, streaming each file's batches on that file's own port, at most
+// Worker thread of the parse pool: hashes, then parses and maps the files it is handed,
+// one after another, streaming each file's batches on that file's own port, at most
 // MAX_IN_FLIGHT ahead of the importing thread (memory stays bounded whatever the size).
 import { parentPort, type MessagePort } from 'node:worker_threads';
 import { parseFile } from './parse-file.js';
+import { sha256File } from './inputs.js';
 import type { Detection } from './detect.js';
 import { MAX_IN_FLIGHT, SIG_ABANDONED, SIG_CONSUMED, SIG_POSTED } from './parse-signal.js';
 
@@ -29,6 +30,7 @@ function run(job: ParseJob): void {
     Atomics.notify(sig, SIG_POSTED);
   };
   try {
+    post({ type: 'hash', sha256: sha256File(job.path) });
     const end = parseFile(job.path, job.det, (batch) => post({ type: 'batch', batch }));
     post({ type: 'end', end });
   } catch (err) {

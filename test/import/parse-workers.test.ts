@@ -13,7 +13,7 @@ afterAll(() => cases.forEach((c) => c()));
 function snapshot(db: Db): Record<string, unknown[]> {
   const q = (sql: string) => db.prepare(sql).all();
   return {
-    files: q('SELECT path, status, format, records, stored, duplicates, skipped, failed, time_min, time_max, hosts FROM input_file ORDER BY id'),
+    files: q('SELECT path, sha256, status, format, records, stored, duplicates, skipped, failed, time_min, time_max, hosts FROM input_file ORDER BY id'),
     notes: q('SELECT f.path, n.level, n.reason, n.count, n.refs FROM import_note n JOIN input_file f ON f.id = n.file_id ORDER BY f.id, n.level, n.reason'),
     processes: q('SELECT ref, source, time, pid, path, command_line, implied FROM process_event ORDER BY ref, source, time, implied'),
     network: q('SELECT ref, time, remote_ip, remote_port FROM network_event ORDER BY ref, time'),

@@ -1,0 +1,109 @@
+// Small files share one transaction, a savepoint each (decision 39): one file's failure
+// must still roll back that file alone, a copy later in the same group is still a
+// duplicate, and the hash a parse worker sends is the file's own.
+import { afterEach, describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import path from 'node:path';
+import { tempCase, tempDir } from '../helpers/case-builder.js';
+import { GROUP_BYTES, groupFiles, importFiles, sha256File } from '../../src-core/ingest/import-files.js';
+import type { Prepared } from '../../src-core/ingest/file-importer.js';
+import type { Db } from '../../src-core/store/case-db.js';
+
+const cleanups: Array<() => void> = [];
+afterEach(() => {
+  for (const c of cleanups.splice(0)) c();
+});
+
+function setup(): { db: Db; dir: string } {
+  const c = tempCase();
+  const dir = tempDir();
+  cleanups.push(c.close, () => fs.rmSync(dir, { recursive: true, force: true }));
+  return { db: c.db, dir };
+}
+
+/** An Elastic NDJSON file of `n` process starts on `host`, command lines tagged with `tag`. */
+function ndjson(dir: string, name: string, host: string, n: number, tag: string): string {
+  const lines = [];
+  for (let i = 0; i < n; i++) {
+    lines.push(JSON.stringify({
+      '@timestamp': `2026-10-20T09:${String(i % 60).padStart(2, '0')}:0${i % 10}.${String(i).padStart(3, '0')}Z`,
+      host: { name: host }, event: { category: ['process'], type: ['start'] },
+      process: {
+        pid: 5000 + i, entity_id: `${host}-${tag}-${i}`, name: 'tool.exe', executable: 'C:\\Tools\\tool.exe',
+        command_line: `tool.exe ${tag} ${i}`, parent: { pid: 680, entity_id: `${host}-svc`, name: 'services.exe' },
+      },
+    }));
+  }
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, lines.join('\n') + '\n');
+  return file;
+}
+
+const sized = (...sizes: number[]): Prepared[] =>
+  sizes.map((size, i) => ({ input: { path: `f${i}`, explicit: true }, size, det: null, error: null }));
+
+const count = (db: Db, sql: string, ...args: unknown[]) => (db.prepare(sql).get(...args) as { n: number }).n;
+
+describe('file groups', () => {
+  it('take consecutive files up to GROUP_BYTES; a bigger file is a group of its own', () => {
+    expect(groupFiles(sized(10, GROUP_BYTES - 10, 1, GROUP_BYTES + 5, 3, 4))).toEqual([[0, 1], [2], [3], [4, 5]]);
+    expect(groupFiles(sized())).toEqual([]);
+    const many = groupFiles(sized(...Array<number>(300).fill(1)));
+    expect(many.map((g) => g.length)).toEqual([256, 44]);
+  });
+
+  it('roll back a failing file alone: the files before and after it in the group are stored', () => {
+    const { db, dir } = setup();
+    const files = [
+      ndjson(dir, 'a.ndjson', 'WS01', 20, 'alpha'),
+      ndjson(dir, 'b.ndjson', 'WS02', 20, 'boom'),
+      ndjson(dir, 'c.ndjson', 'WS02', 20, 'gamma'),
+    ];
+    expect(groupFiles(files.map((f) => ({ input: { path: f, explicit: true }, size: fs.statSync(f).size, det: null, error: null })))).toEqual([[0, 1, 2]]);
+    // The 11th row of b.ndjson fails to store, after ten of its rows (and a new host) were written.
+    db.exec(`CREATE TRIGGER boom BEFORE INSERT ON process_event WHEN NEW.command_line = 'tool.exe boom 10'
+             BEGIN SELECT RAISE(ABORT, 'disk says no'); END`);
+    const s = importFiles(db, [dir]);
+    expect(s.files.map((f) => [path.basename(f.path), f.status, f.stored])).toEqual([
+      ['a.ndjson', 'complete', 20], ['b.ndjson', 'failed', 0], ['c.ndjson', 'complete', 20],
+    ]);
+    expect(s.files[1]!.error).toMatch(/nothing stored from this file: disk says no/);
+    expect(count(db, "SELECT count(*) AS n FROM process_event WHERE command_line LIKE 'tool.exe boom%'")).toBe(0);
+    expect(count(db, "SELECT count(*) AS n FROM process_event WHERE implied = 0")).toBe(40);
+    // WS02's host row was created inside b's savepoint and rolled back with it: c, on the
+    // same host, must not reuse the id the writer had cached.
+    const hosts = db.prepare('SELECT h.key, count(e.id) AS n FROM host h JOIN process_event e ON e.host_id = h.id WHERE e.implied = 0 GROUP BY h.key ORDER BY h.key').all();
+    expect(hosts).toEqual([{ key: 'ws01', n: 20 }, { key: 'ws02', n: 20 }]);
+    const log = db.prepare('SELECT path, status, sha256, stored, error FROM input_file ORDER BY id').all() as Array<Record<string, unknown>>;
+    expect(log.map((r) => [path.basename(String(r['path'])), r['status'], r['sha256'], r['stored']])).toEqual([
+      ['a.ndjson', 'complete', sha256File(files[0]!), 20],
+      ['b.ndjson', 'failed', sha256File(files[1]!), 0],
+      ['c.ndjson', 'complete', sha256File(files[2]!), 20],
+    ]);
+    // Removing the cause and importing again stores the failed file, and only it.
+    db.exec('DROP TRIGGER boom');
+    const again = importFiles(db, [dir]);
+    expect(again.files.map((f) => f.status)).toEqual(['duplicate', 'complete', 'duplicate']);
+    expect(count(db, 'SELECT count(*) AS n FROM process_event WHERE implied = 0')).toBe(60);
+  });
+
+  it('see a copy of a file earlier in the same group as a duplicate', () => {
+    const { db, dir } = setup();
+    const a = ndjson(dir, 'a.ndjson', 'WS01', 5, 'alpha');
+    fs.mkdirSync(path.join(dir, 'copy'));
+    fs.copyFileSync(a, path.join(dir, 'copy', 'z.ndjson'));
+    const s = importFiles(db, [a, path.join(dir, 'copy')]);
+    expect(s.files.map((f) => f.status)).toEqual(['complete', 'duplicate']);
+    expect(s.files[1]!.error).toMatch(/identical to input #1/);
+    expect(count(db, 'SELECT count(*) AS n FROM process_event WHERE implied = 0')).toBe(5);
+  });
+
+  it('take the SHA-256 from the parse worker when a worker reads the file', () => {
+    const { db, dir } = setup();
+    const files = [ndjson(dir, 'a.ndjson', 'WS01', 50, 'alpha'), ndjson(dir, 'b.ndjson', 'WS02', 50, 'beta')];
+    const s = importFiles(db, files, { workerMinBytes: 0, workers: 2 });
+    expect(s.files.map((f) => f.sha256)).toEqual(files.map((f) => sha256File(f)));
+    const logged = db.prepare('SELECT sha256 FROM input_file ORDER BY id').all() as Array<{ sha256: string }>;
+    expect(logged.map((r) => r.sha256)).toEqual(files.map((f) => sha256File(f)));
+  });
+});
