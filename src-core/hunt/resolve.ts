@@ -238,8 +238,8 @@ function resolveHostRows(db: Db, hostId: number, rows: readonly StartRow[], clea
   }
   const insInstance = db.prepare(
     `INSERT INTO instance (proc_id, host_id, event_id, merged_event_id, start_time, name_lc, parent_id, parent_name_lc,
-                           is_service, flags, sha256, sha1, md5, signature, signer, parent_is_service)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+                           is_service, flags, sha256, sha1, md5, signature, signer, parent_is_service, path)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const insAlias = db.prepare('INSERT INTO proc_instance (proc_id, instance_id, host_id) VALUES (?, ?, ?)');
   const attrs = db.prepare('SELECT sha256, sha1, md5, signature, signer FROM process_event WHERE id = ?');
@@ -256,6 +256,7 @@ function resolveHostRows(db: Db, hostId: number, rows: readonly StartRow[], clea
       inst.procId, hostId, p.id, inst.merged?.id ?? null, p.time, nameOf(p), inst.parentId, inst.parentNameLc,
       service ? 1 : 0, inst.flags.length ? JSON.stringify(inst.flags) : null,
       a?.sha256 ?? null, a?.sha1 ?? null, a?.md5 ?? null, a?.signature ?? null, a?.signer ?? null, isService(parent) ? 1 : 0,
+      service ? p.path : null,
     );
   }
   for (const [from, to] of alias) insAlias.run(from, to, hostId);

@@ -37,14 +37,14 @@ interface InstanceRow {
   signer: string | null;
 }
 
-/** Every service process instance (resolve.ts stored their gap-filled hashes and signature). */
+/** Every service process instance (resolve.ts stored their path and gap-filled hashes and signature). */
 function loadServiceInstances(db: Db): ServiceInstance[] {
   const out: ServiceInstance[] = [];
   const rows = db
     .prepare(
-      `SELECT i.proc_id AS instance_id, h.key AS host, i.start_time, i.name_lc, e.path,
+      `SELECT i.proc_id AS instance_id, h.key AS host, i.start_time, i.name_lc, i.path,
               i.sha256, i.sha1, i.md5, i.signature, i.signer
-         FROM instance i JOIN host h ON h.id = i.host_id JOIN process_event e ON e.id = i.event_id
+         FROM instance i JOIN host h ON h.id = i.host_id
         WHERE i.is_service = 1`,
     )
     .iterate() as IterableIterator<InstanceRow>;

@@ -10,6 +10,9 @@ import { listAllowlist, listPathRules } from '../../src-core/store/lists.js';
 import { tempDir } from '../helpers/case-builder.js';
 import { LONGTAIL_VERSION } from '../../src-core/version.js';
 import { REPO } from '../helpers/corpus.js';
+import { importFiles } from '../../src-core/ingest/import-files.js';
+import { runHunt } from '../../src-core/hunt/run-hunt.js';
+import { huntParams } from '../../src-core/hunt/presets.js';
 
 const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
@@ -72,6 +75,39 @@ describe('case files', () => {
     fs.writeFileSync(text, 'not a database at all, just some text that is long enough to have a header');
     expect(() => openCase(text)).toThrow(CaseError);
     expect(() => openCase(file('missing.longtail'), { create: false })).toThrow(/no such case file/);
+  });
+
+  it('migrates a schema-4 case to keep service paths in instance and index them, and hunts it as before', () => {
+    const f = file();
+    const { db } = openCase(f);
+    importFiles(db, [path.join(REPO, 'samples')]);
+    const before = runHunt(db, huntParams('any', { window: { kind: 'all' } })).rows;
+    expect(before.length).toBeGreaterThan(0);
+    expect(before.every((r) => r.path !== null)).toBe(true);
+    db.close();
+    // The same case as schema 4 wrote it: no path column, migration 5 not applied.
+    const raw = new Database(f);
+    raw.exec(`DROP INDEX instance_service;
+              ALTER TABLE instance DROP COLUMN path;
+              CREATE INDEX instance_service ON instance(start_time) WHERE is_service = 1;`);
+    raw.prepare('DELETE FROM schema_migration WHERE version = 5').run();
+    raw.close();
+    const migrated = openCase(f);
+    expect(migrated.backupPath).toBe(`${f}.schema-4.bak`);
+    const m = migrated.db;
+    const wrong = m.prepare(
+      `SELECT count(*) AS n FROM instance i JOIN process_event e ON e.id = i.event_id
+        WHERE i.is_service = 1 AND i.path IS NOT e.path`,
+    ).get() as { n: number };
+    expect(wrong.n).toBe(0);
+    expect((m.prepare('SELECT count(*) AS n FROM instance WHERE is_service = 1 AND path IS NOT NULL').get() as { n: number }).n).toBeGreaterThan(0);
+    expect((m.prepare('SELECT count(*) AS n FROM host WHERE resolved = 0').get() as { n: number }).n).toBe(0);
+    // The hunt reads service processes from the index alone.
+    const plan = m.prepare("EXPLAIN QUERY PLAN SELECT proc_id, host_id, start_time, name_lc, path, sha256, sha1, md5, signature, signer FROM instance WHERE is_service = 1").all() as Array<{ detail: string }>;
+    expect(plan.map((p) => p.detail)).toEqual(['SCAN instance USING COVERING INDEX instance_service']);
+    const after = runHunt(m, huntParams('any', { window: { kind: 'all' } })).rows;
+    expect(after).toEqual(before);
+    m.close();
   });
 
   it('marks a file left importing by a killed process as incomplete on reopen', () => {

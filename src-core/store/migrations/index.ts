@@ -4,6 +4,7 @@ import { initial } from './001-initial.js';
 import { defaults } from './002-defaults.js';
 import { serviceAttributes } from './003-service-attributes.js';
 import { hostTimeIndex } from './004-host-time-index.js';
+import { servicePath } from './005-service-path.js';
 
-export const MIGRATIONS: readonly Migration[] = [initial, defaults, serviceAttributes, hostTimeIndex];
+export const MIGRATIONS: readonly Migration[] = [initial, defaults, serviceAttributes, hostTimeIndex, servicePath];
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
