@@ -104,8 +104,9 @@ if (!app.requestSingleInstanceLock()) {
   app.on('activate', () => {
     if (host && BrowserWindow.getAllWindows().length === 0) createWindow();
   });
-  // Stop the workers before leaving (an import in progress is cut as on a crash: its
-  // file's transaction rolls back and the next open marks it incomplete).
+  // Stop the workers before leaving (an import in progress is cut as on a crash: the
+  // transaction of the file, or group of small files, rolls back and the next open marks
+  // those files incomplete).
   app.on('will-quit', (event) => {
     if (closing || !host) return;
     event.preventDefault();

@@ -1,6 +1,6 @@
 // Worker thread running one import job into a case; progress goes back as messages.
 // Killing this thread mid-file leaves the case as before that file (one transaction
-// per file); the next open marks the file incomplete.
+// per file, or per group of small files); the next open marks the files incomplete.
 import { parentPort, workerData } from 'node:worker_threads';
 import { openCase } from '../store/case-db.js';
 import { importFiles } from '../ingest/import-files.js';

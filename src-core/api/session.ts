@@ -97,8 +97,8 @@ export class Session {
     try {
       return this.dispatch(name, args) as Results[K];
     } catch (err) {
-      // An import holds the case's write lock for the whole of the file it stores (one
-      // transaction per file): an edit meanwhile waits SESSION_BUSY_MS, then says why.
+      // An import holds the case's write lock for the whole of the file (or group of small
+      // files) it stores: an edit meanwhile waits SESSION_BUSY_MS, then says why.
       if ((err as { code?: unknown }).code === 'SQLITE_BUSY') {
         throw new ApiError('busy', 'the case is busy: an import is storing a file in it. Try again when that file is done, or cancel the import');
       }

@@ -1,7 +1,7 @@
 // Parse workers, kept for a whole import and handed files in turn, and the importing
 // thread's end of each file: a blocking, synchronous iteration over its batches.
-// Synchronous on purpose: the writer holds one transaction per file and must not yield
-// to the event loop in the middle of it.
+// Synchronous on purpose: the writer holds a transaction (per file, or per group of small
+// files) and must not yield to the event loop in the middle of it.
 import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
 import type { Detection } from './detect.js';
 import type { Batch, ParseEnd } from './parse-file.js';

@@ -125,8 +125,9 @@ export function openCase(path: string, options: OpenOptions = {}): OpenedCase {
 
 /**
  * A file left 'importing' by a process that died: its events were never committed
- * (one transaction per file), so the case is as before it; say so in the log. Skipped
- * when another process holds the write lock, since it may be importing right now.
+ * (its transaction, or its group's, never was), so the case is as before it; say so in
+ * the log. Skipped when another process holds the write lock, since it may be importing
+ * right now.
  */
 function markInterruptedImports(db: Db): void {
   const timeout = db.pragma('busy_timeout', { simple: true }) as number;

@@ -1,6 +1,6 @@
 // Stores source records: hosts and process identities interned, duplicates refused
 // (spec section 1 "Duplicates"). Synchronous by design: the importer calls it inside
-// one transaction per input file, so a file is stored whole or not at all.
+// each file's transaction or savepoint, so a file is stored whole or not at all.
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './case-db.js';
 import type { MappedItem } from '../model/events.js';
