@@ -56,6 +56,14 @@ export interface GroupMember {
 interface Logged extends GroupMember {
   result: FileImportResult;
   fileId: number;
+  /** Its place among the group's members. */
+  index: number;
+}
+
+/** What a group stored: results for its first `done` members, in order. */
+export interface GroupOutcome {
+  results: FileImportResult[];
+  done: number;
 }
 
 export class FileImporter {
@@ -74,6 +82,7 @@ export class FileImporter {
            failed = ?, time_min = ?, time_max = ?, hosts = ?, finished_at = ?, error = ?, format = coalesce(?, format) WHERE id = ?`,
       ),
       insertNote: db.prepare('INSERT INTO import_note (file_id, level, reason, count, refs) VALUES (?, ?, ?, ?, ?)'),
+      deleteFile: db.prepare('DELETE FROM input_file WHERE id = ?'),
     };
   }
 
@@ -83,31 +92,35 @@ export class FileImporter {
    * this thread, yet each file is still stored whole or not at all. The files' rows are
    * committed first with status 'importing': if the process dies inside the group, they
    * stay so, and the next open logs them as interrupted with nothing stored.
+   * A group that has held the write lock for `budgetMs` takes no further file: the
+   * files left are returned for the next group (their rows go with this commit), so an
+   * edit in the app waits for about that long at most, however slow the files parse.
    * Returns the results in the members' order, once the group is committed.
    */
-  importGroup(members: readonly GroupMember[]): FileImportResult[] {
+  importGroup(members: readonly GroupMember[], budgetMs = Infinity): GroupOutcome {
     const results: FileImportResult[] = [];
     const logged: Logged[] = [];
     const now = () => new Date().toISOString();
-    for (const m of members) {
+    members.forEach((m, index) => {
       const { p } = m;
       const result = emptyResult(p.input.path, p.size);
       results.push(result);
       if (p.det === null) {
         result.error = p.error;
         m.release();
-        continue;
+        return;
       }
       const dataLike = p.input.explicit || DATA_EXTENSIONS.has(path.extname(p.input.path).toLowerCase());
       if (p.size > 0 && p.det.family === 'unknown' && !dataLike) {
         result.status = 'ignored';
         result.error = `not a data file (${p.det.reason ?? 'unknown format'})`;
         m.release();
-        continue;
+        return;
       }
-      logged.push({ ...m, result, fileId: 0 });
-    }
-    if (logged.length === 0) return results;
+      logged.push({ ...m, result, fileId: 0, index });
+    });
+    let done = members.length;
+    if (logged.length === 0) return { results, done };
     this.db.transaction(() => {
       for (const l of logged) {
         l.fileId = Number(this.s.insertFile.run(l.p.input.path, l.p.size, l.p.det?.encoding ?? null, now()).lastInsertRowid);
@@ -128,7 +141,13 @@ export class FileImporter {
     try {
       this.db.transaction(() => {
         if (logged.length === 1) return storeOne(logged[0]!);
-        for (const l of logged) {
+        const started = performance.now();
+        for (const [j, l] of logged.entries()) {
+          if (j > 0 && performance.now() - started > budgetMs) {
+            for (const rest of logged.slice(j)) this.s.deleteFile.run(rest.fileId);
+            done = l.index;
+            break;
+          }
           try {
             inSavepoint(l); // a failure rolls back this file alone
           } catch (err) {
@@ -155,7 +174,7 @@ export class FileImporter {
         // Left 'importing': the next open logs them as interrupted.
       }
     }
-    return results;
+    return { results: results.slice(0, done), done };
   }
 
   /** A file rolled back: its result says so, and why. */

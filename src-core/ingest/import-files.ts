@@ -24,6 +24,8 @@ export interface ImportOptions {
   workerMinBytes?: number;
   /** Parse workers running at once (default: the number of cores). */
   workers?: number;
+  /** How long a group of small files may hold the write lock before it commits (default GROUP_MS). */
+  groupMs?: number;
 }
 
 export interface ImportSummary {
@@ -42,6 +44,8 @@ const DEFAULT_WORKER_MIN_BYTES =
 /** Files up to this size share a transaction with their neighbours (decision 39). */
 export const GROUP_BYTES = 64 * 1024 * 1024;
 const GROUP_FILES = 256;
+/** A group commits once it has stored files for this long: edits in the app wait no more. */
+export const GROUP_MS = 1000;
 
 /**
  * Consecutive files, in order, into groups of at most GROUP_BYTES (a bigger file is a
@@ -87,6 +91,23 @@ export function importFiles(db: Db, inputs: readonly string[], options: ImportOp
       if (!channels.has(j) && wantsWorker(next)) channels.set(j, pool.submit(next.input.path, next.det!));
     }
   };
+  const member = (i: number): GroupMember => {
+    const f = files[i]!;
+    const progress = (p: Partial<ImportProgress>) =>
+      options.onProgress?.({ ...base, file: f.input.path, fileIndex: i, bytesTotal: f.size, ...p });
+    return {
+      p: f,
+      progress,
+      channel: () => {
+        submitAhead(i);
+        return channels.get(i) ?? null;
+      },
+      release: () => {
+        channels.get(i)?.close();
+        channels.delete(i);
+      },
+    };
+  };
   // A group keeps a savepoint per file, whose sub-journal holds the original of every
   // page the file changes: in a temporary file during the import (the OS caches it), not
   // in memory, where it added about 30 MB to the import's peak (decision 39).
@@ -94,26 +115,14 @@ export function importFiles(db: Db, inputs: readonly string[], options: ImportOp
   db.pragma('temp_store = FILE');
   try {
     for (const group of groupFiles(files)) {
-      const members = group.map((i): GroupMember => {
-        const f = files[i]!;
-        const progress = (p: Partial<ImportProgress>) =>
-          options.onProgress?.({ ...base, file: f.input.path, fileIndex: i, bytesTotal: f.size, ...p });
-        return {
-          p: f,
-          progress,
-          channel: () => {
-            submitAhead(i);
-            return channels.get(i) ?? null;
-          },
-          release: () => {
-            channels.get(i)?.close();
-            channels.delete(i);
-          },
-        };
-      });
-      for (const r of importer.importGroup(members)) {
-        results.push(r);
-        options.onFile?.(r);
+      // A group out of time hands back the files it did not take: they start the next.
+      for (let from = 0; from < group.length; ) {
+        const outcome = importer.importGroup(group.slice(from).map(member), options.groupMs ?? GROUP_MS);
+        for (const r of outcome.results) {
+          results.push(r);
+          options.onFile?.(r);
+        }
+        from += outcome.done;
       }
     }
   } finally {

@@ -98,6 +98,32 @@ describe('file groups', () => {
     expect(count(db, 'SELECT count(*) AS n FROM process_event WHERE implied = 0')).toBe(5);
   });
 
+  it('commit early once they have held the write lock for groupMs, handing the other files to the next group', () => {
+    const { db, dir } = setup();
+    const files = ['a', 'b', 'c'].map((n, i) => ndjson(dir, `${n}.ndjson`, `WS0${i}`, 10, n));
+    const order = (groupMs: number | undefined, caseDb: Db) => {
+      const seen: string[] = [];
+      importFiles(caseDb, files, {
+        groupMs,
+        onProgress: (p) => {
+          if (p.phase === 'hashing' && p.file) seen.push(`start ${path.basename(p.file)}`);
+        },
+        onFile: (r) => seen.push(`done ${path.basename(r.path)}`),
+      });
+      return seen.filter((e, i) => seen.indexOf(e) === i);
+    };
+    // One group, one commit: every file is reported once the group is committed.
+    expect(order(undefined, db)).toEqual(['start a.ndjson', 'start b.ndjson', 'start c.ndjson', 'done a.ndjson', 'done b.ndjson', 'done c.ndjson']);
+    // No time at all: each file is committed (and reported) before the next starts.
+    const other = setup();
+    expect(order(0, other.db)).toEqual(['start a.ndjson', 'done a.ndjson', 'start b.ndjson', 'done b.ndjson', 'start c.ndjson', 'done c.ndjson']);
+    const log = other.db.prepare('SELECT path, status, stored FROM input_file ORDER BY id').all() as Array<{ path: string; status: string; stored: number }>;
+    expect(log.map((r) => [path.basename(r.path), r.status, r.stored])).toEqual([
+      ['a.ndjson', 'complete', 10], ['b.ndjson', 'complete', 10], ['c.ndjson', 'complete', 10],
+    ]);
+    expect(count(other.db, 'SELECT count(*) AS n FROM process_event WHERE implied = 0')).toBe(30);
+  });
+
   it('take the SHA-256 from the parse worker when a worker reads the file', () => {
     const { db, dir } = setup();
     const files = [ndjson(dir, 'a.ndjson', 'WS01', 50, 'alpha'), ndjson(dir, 'b.ndjson', 'WS02', 50, 'beta')];
