@@ -46,8 +46,8 @@ export interface GroupMember {
   /** Called when the file's turn comes: its parse worker's end, or null to parse here. */
   channel: () => ParseChannel | null;
   /**
-   * Called as soon as the file is done with, stored or not: a worker left holding an
-   * unread file would keep the files queued behind it from the group.
+   * Called as soon as the file is done with, stored or not: a worker kept waiting on a
+   * file nobody reads any more would stall the files queued behind it.
    */
   release: () => void;
 }
