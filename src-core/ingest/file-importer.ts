@@ -39,6 +39,8 @@ export function willParse(p: Prepared): boolean {
 
 type Progress = (p: Partial<ImportProgress>) => void;
 
+const now = () => new Date().toISOString();
+
 /** One file of a group: what was found out about it, where its batches come from. */
 export interface GroupMember {
   p: Prepared;
@@ -100,7 +102,6 @@ export class FileImporter {
   importGroup(members: readonly GroupMember[], budgetMs = Infinity): GroupOutcome {
     const results: FileImportResult[] = [];
     const logged: Logged[] = [];
-    const now = () => new Date().toISOString();
     members.forEach((m, index) => {
       const { p } = m;
       const result = emptyResult(p.input.path, p.size);
@@ -127,6 +128,34 @@ export class FileImporter {
         l.result.fileId = l.fileId;
       }
     })();
+    try {
+      const taken = this.db.transaction(() => this.storeGroup(logged, budgetMs)).immediate();
+      if (taken < logged.length) done = logged[taken]!.index;
+    } catch (err) {
+      // The group's transaction itself failed (e.g. the disk is full at commit): nothing
+      // of it is stored. Logged now, in a transaction of its own, if the case still can.
+      this.writer.reset();
+      for (const l of logged) {
+        l.release();
+        this.failed(l.result, err as Error);
+      }
+      try {
+        this.db.transaction(() => {
+          for (const l of logged) this.finishUnread(l.fileId, 'failed', l.result);
+        })();
+      } catch {
+        // Left 'importing': the next open logs them as interrupted.
+      }
+    }
+    return { results: results.slice(0, done), done };
+  }
+
+  /**
+   * Inside the group's transaction: stores its logged files in order until the budget
+   * is spent, and returns how many it took. The rows of the files it did not take are
+   * deleted, so they leave with this commit and start the next group.
+   */
+  private storeGroup(logged: readonly Logged[], budgetMs: number): number {
     const storeOne = (l: Logged) => {
       try {
         this.importLogged(l);
@@ -136,45 +165,33 @@ export class FileImporter {
     };
     // A savepoint per file only where there are several: its sub-journal copies every
     // page the file changes, which a file alone in its transaction does not need (its
-    // failure rolls back the whole transaction, handled below).
+    // failure rolls back the whole transaction, handled by importGroup).
+    if (logged.length === 1) {
+      storeOne(logged[0]!);
+      return 1;
+    }
     const inSavepoint = this.db.transaction(storeOne);
-    try {
-      this.db.transaction(() => {
-        if (logged.length === 1) return storeOne(logged[0]!);
-        const started = performance.now();
-        for (const [j, l] of logged.entries()) {
-          if (j > 0 && performance.now() - started > budgetMs) {
-            for (const rest of logged.slice(j)) this.s.deleteFile.run(rest.fileId);
-            done = l.index;
-            break;
-          }
-          try {
-            inSavepoint(l); // a failure rolls back this file alone
-          } catch (err) {
-            // Rows the caches point to may be gone with the savepoint.
-            this.writer.reset();
-            this.failed(l.result, err as Error);
-            this.s.finishFile.run('failed', l.result.sha256, 0, 0, 0, 0, 0, null, null, '[]', now(), l.result.error, l.result.format, l.fileId);
-          }
-        }
-      }).immediate();
-    } catch (err) {
-      // The group's transaction itself failed (e.g. the disk is full at commit): nothing
-      // of it is stored. Logged now, in a transaction of its own, if the case still can.
-      for (const l of logged) l.release();
-      this.writer.reset();
-      for (const l of logged) this.failed(l.result, err as Error);
+    const started = performance.now();
+    for (const [j, l] of logged.entries()) {
+      if (j > 0 && performance.now() - started > budgetMs) {
+        for (const rest of logged.slice(j)) this.s.deleteFile.run(rest.fileId);
+        return j;
+      }
       try {
-        this.db.transaction(() => {
-          for (const { result: r, fileId } of logged) {
-            this.s.finishFile.run('failed', r.sha256, 0, 0, 0, 0, 0, null, null, '[]', now(), r.error, r.format, fileId);
-          }
-        })();
-      } catch {
-        // Left 'importing': the next open logs them as interrupted.
+        inSavepoint(l); // a failure rolls back this file alone
+      } catch (err) {
+        // Rows the caches point to may be gone with the savepoint.
+        this.writer.reset();
+        this.failed(l.result, err as Error);
+        this.finishUnread(l.fileId, 'failed', l.result);
       }
     }
-    return { results: results.slice(0, done), done };
+    return logged.length;
+  }
+
+  /** Logs a file from which no record was stored: its status, hash, error and format. */
+  private finishUnread(fileId: number, status: 'complete' | 'failed' | 'duplicate', r: FileImportResult, format = r.format): void {
+    this.s.finishFile.run(status, r.sha256, 0, 0, 0, 0, 0, null, null, '[]', now(), r.error, format, fileId);
   }
 
   /** A file rolled back: its result says so, and why. */
@@ -189,21 +206,20 @@ export class FileImporter {
     const { p, result, fileId, progress } = l;
     const det = p.det!;
     const channel = p.size > 0 ? l.channel() : null;
-    const now = () => new Date().toISOString();
     progress({ phase: 'hashing', bytesDone: 0 });
     try {
       result.sha256 = channel ? channel.sha256() : sha256File(p.input.path, (n) => progress({ phase: 'hashing', bytesDone: n }));
     } catch (err) {
       result.error = `cannot read: ${(err as Error).message}`;
-      this.s.finishFile.run('failed', null, 0, 0, 0, 0, 0, null, null, '[]', now(), result.error, null, fileId);
+      this.finishUnread(fileId, 'failed', result);
       return;
     }
     if (p.size === 0) {
       // An empty file is read completely: no records, and the log says it was empty.
       const note = { level: 'warning' as const, reason: 'the file is empty', count: 1, refs: [] };
       this.s.insertNote.run(fileId, note.level, note.reason, note.count, '[]');
-      this.s.finishFile.run('complete', result.sha256, 0, 0, 0, 0, 0, null, null, '[]', now(), null, 'empty', fileId);
       Object.assign(result, { status: 'complete', format: 'empty', notes: [note] });
+      this.finishUnread(fileId, 'complete', result);
       return;
     }
     // Earlier files of this group count: they are visible inside the transaction.
@@ -211,12 +227,12 @@ export class FileImporter {
     if (already) {
       result.status = 'duplicate';
       result.error = `identical to input #${already.id} (same SHA-256), already imported`;
-      this.s.finishFile.run('duplicate', result.sha256, 0, 0, 0, 0, 0, null, null, '[]', now(), result.error, null, fileId);
+      this.finishUnread(fileId, 'duplicate', result);
       return;
     }
     if (!willParse(p)) {
       result.error = `unsupported format: ${det.reason ?? ''}`;
-      this.s.finishFile.run('failed', result.sha256, 0, 0, 0, 0, 0, null, null, '[]', now(), result.error, det.family, fileId);
+      this.finishUnread(fileId, 'failed', result, det.family);
       return;
     }
     this.store(fileId, p.input.path, det, result, progress, channel);
@@ -272,7 +288,7 @@ export class FileImporter {
     for (const n of result.notes) this.s.insertNote.run(fileId, n.level, n.reason, n.count, JSON.stringify(n.refs));
     this.s.finishFile.run(
       'complete', result.sha256, result.records, result.stored, result.duplicates, result.skipped, result.failed,
-      result.timeMin, result.timeMax, JSON.stringify(result.hosts), new Date().toISOString(), null, result.format, fileId,
+      result.timeMin, result.timeMax, JSON.stringify(result.hosts), now(), null, result.format, fileId,
     );
   }
 }

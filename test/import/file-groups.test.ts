@@ -7,6 +7,7 @@ import path from 'node:path';
 import { tempCase, tempDir } from '../helpers/case-builder.js';
 import { GROUP_BYTES, groupFiles, importFiles, sha256File } from '../../src-core/ingest/import-files.js';
 import type { Prepared } from '../../src-core/ingest/file-importer.js';
+import { ParsePool } from '../../src-core/ingest/parse-channel.js';
 import type { Db } from '../../src-core/store/case-db.js';
 
 const cleanups: Array<() => void> = [];
@@ -124,10 +125,15 @@ describe('file groups', () => {
     expect(count(other.db, 'SELECT count(*) AS n FROM process_event WHERE implied = 0')).toBe(30);
   });
 
-  it('take the SHA-256 from the parse worker when a worker reads the file', () => {
+  it('log the SHA-256 that the parse worker sends ahead of its batches', () => {
     const { db, dir } = setup();
     const files = [ndjson(dir, 'a.ndjson', 'WS01', 50, 'alpha'), ndjson(dir, 'b.ndjson', 'WS02', 50, 'beta')];
+    const before = ParsePool.started;
     const s = importFiles(db, files, { workerMinBytes: 0, workers: 2 });
+    // Both files went through workers (a hash the writer left unread would have broken
+    // the protocol and failed the file).
+    expect(ParsePool.started - before).toBe(2);
+    expect(s.files.map((f) => f.status)).toEqual(['complete', 'complete']);
     expect(s.files.map((f) => f.sha256)).toEqual(files.map((f) => sha256File(f)));
     const logged = db.prepare('SELECT sha256 FROM input_file ORDER BY id').all() as Array<{ sha256: string }>;
     expect(logged.map((r) => r.sha256)).toEqual(files.map((f) => sha256File(f)));
