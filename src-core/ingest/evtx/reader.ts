@@ -1,10 +1,11 @@
-// The public reader: streams a file chunk by chunk with synchronous reads (constant memory:
+// The public reader: streams a log chunk by chunk with synchronous reads (constant memory:
 // one 64 KiB buffer per chunk, released with its records), scanning every chunk to the end of
 // the file whatever the header claims ("Dirty file with invalid number of chunks"; zeroed
 // space followed by valid chunks). It never throws for bad data: problems come out as
-// EvtxIssue items, in stream order, and reading goes on.
+// EvtxIssue items, in stream order, and reading goes on. Reads are sequential, so a log
+// can come from a file or from any byte stream (a member of an archive, inflated as it goes).
 
-import fs from 'node:fs';
+import { openFileSource, type ByteSource } from '../text/byte-source.js';
 import { allZero } from './bytes.js';
 import { CHUNK_SIZE, TemplateStore } from './caches.js';
 import { chunkItems, hasChunkSignature, type ChunkItem } from './chunk.js';
@@ -40,26 +41,37 @@ const ZERO_CHUNK = Buffer.alloc(CHUNK_SIZE);
 export class EvtxReader implements Iterable<EvtxItem> {
   /** The file header as stored (its chunk count is informative only). */
   readonly header: EvtxFileHeader;
-  readonly size: number;
+  readonly path: string | null;
   readonly stats: EvtxReadStats = { chunks: 0, emptyChunks: 0, records: 0, skipped: 0, issues: 0, bytes: 0 };
   private readonly headerIssues: EvtxIssue[];
   private started = false;
 
+  /** The source, its file header already read (when the reader was given a source). */
+  private source: ByteSource | null;
+
+  /** A path is opened when iteration starts; a source is read from where it stands. */
   constructor(
-    readonly path: string,
+    input: string | ByteSource,
     private readonly opts: EvtxReadOptions = {},
   ) {
-    const fd = fs.openSync(path, 'r');
-    try {
-      this.size = fs.fstatSync(fd).size;
-      const head = Buffer.alloc(Math.min(FILE_HEADER_SIZE, this.size));
-      const n = head.length === 0 ? 0 : fs.readSync(fd, head, 0, head.length, 0);
-      const { header, problems } = parseFileHeader(head.subarray(0, n));
-      this.header = header;
-      this.headerIssues = problems.map((p) => issue(p.kind, p.message, null, p.offset));
-    } finally {
-      fs.closeSync(fd);
+    let head: Buffer;
+    if (typeof input === 'string') {
+      this.path = input;
+      this.source = null;
+      const s = openFileSource(input);
+      try {
+        head = readFull(s, FILE_HEADER_SIZE);
+      } finally {
+        s.close();
+      }
+    } else {
+      this.path = null;
+      this.source = input;
+      head = readFull(input, FILE_HEADER_SIZE);
     }
+    const { header, problems } = parseFileHeader(head);
+    this.header = header;
+    this.headerIssues = problems.map((p) => issue(p.kind, p.message, null, p.offset));
   }
 
   /** True when the header's dirty flag is set (the file was not closed cleanly). */
@@ -85,16 +97,17 @@ export class EvtxReader implements Iterable<EvtxItem> {
       noCrc: (this.header.flags & FILE_FLAG_NO_CRC32) !== 0 && this.header.valid,
       templates: new TemplateStore(),
     };
-    const fd = fs.openSync(this.path, 'r');
+    let source = this.source;
+    if (!source) {
+      source = openFileSource(this.path!);
+      readFull(source, FILE_HEADER_SIZE);
+    }
+    this.source = null;
     try {
-      for (let pos = FILE_HEADER_SIZE, index = 0; pos < this.size; pos += CHUNK_SIZE, index++) {
+      for (let pos = FILE_HEADER_SIZE, index = 0; ; pos += CHUNK_SIZE, index++) {
         const buf = Buffer.allocUnsafe(CHUNK_SIZE);
-        let n = 0;
-        while (n < CHUNK_SIZE) {
-          const got = fs.readSync(fd, buf, n, CHUNK_SIZE - n, pos + n);
-          if (got === 0) break;
-          n += got;
-        }
+        const n = readInto(source, buf);
+        if (n === 0) break;
         stats.bytes += n;
         stats.chunks++;
         if (n < CHUNK_SIZE) {
@@ -118,14 +131,33 @@ export class EvtxReader implements Iterable<EvtxItem> {
         }
       }
     } finally {
-      fs.closeSync(fd);
+      source.close();
     }
   }
 }
 
-/** Opens an EVTX file for streaming. Throws only when the file cannot be opened or read. */
-export function readEvtx(path: string, opts?: EvtxReadOptions): EvtxReader {
-  return new EvtxReader(path, opts);
+/** Fills `buf` from the source as far as it goes; returns how many bytes (less only at the end). */
+function readInto(source: ByteSource, buf: Buffer): number {
+  let n = 0;
+  while (n < buf.length) {
+    const got = source.read(buf, n, buf.length - n);
+    if (got === 0) break;
+    n += got;
+  }
+  return n;
+}
+
+function readFull(source: ByteSource, bytes: number): Buffer {
+  const buf = Buffer.alloc(bytes);
+  return buf.subarray(0, readInto(source, buf));
+}
+
+/**
+ * Opens an EVTX log for streaming, from a path or a source (which the reader closes when
+ * iteration ends). Throws only when the log cannot be opened or read.
+ */
+export function readEvtx(input: string | ByteSource, opts?: EvtxReadOptions): EvtxReader {
+  return new EvtxReader(input, opts);
 }
 
 export function isRecord(item: EvtxItem): item is EvtxRecord {

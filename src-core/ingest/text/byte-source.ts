@@ -1,5 +1,12 @@
 import fs from 'node:fs';
 
+/** What is known of a source once read to its end (archive members: hashed as they stream). */
+export interface SourceEnd {
+  sha256: string;
+  /** The data did not check out (CRC-32, size, inflate error): it ended there. */
+  problem: { kind: string; message: string } | null;
+}
+
 /** A pull-based, synchronous source of bytes: the readers run inside a synchronous import loop. */
 export interface ByteSource {
   /** Copies up to `length` bytes into `target` at `offset`; returns how many, 0 at EOF. */
@@ -8,6 +15,8 @@ export interface ByteSource {
   readonly size: number | null;
   readonly bytesRead: number;
   close(): void;
+  /** Archive members: their hash and damage, once read to the end (null before). */
+  end?(): SourceEnd | null;
 }
 
 /** Opens a file read-only; evidence files must never be modified. */

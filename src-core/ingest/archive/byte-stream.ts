@@ -1,0 +1,144 @@
+// Worker side: the bytes of a member as a Node stream, checked as they flow (size and
+// CRC-32 against the container's header, the running ratio for streams of unknown size)
+// and hashed, then handed to a synchronous reader in chunks.
+import { createHash } from 'node:crypto';
+import { crc32 } from 'node:zlib';
+import type { Readable } from 'node:stream';
+import { Abandoned, type AsyncPoster } from '../sync-port.js';
+import { ArchiveError, problemOf, type ArchiveProblem } from './errors.js';
+import type { StreamMessage } from './listing.js';
+
+export interface ByteStream {
+  stream: Readable;
+  /** The uncompressed size the container declares: the data must be exactly this long. */
+  declared: number | null;
+  /** The CRC-32 the container declares (zip). */
+  crc32: number | null;
+  /** Compressed bytes read so far, for streams whose size is not declared (gzip): the ratio guard. */
+  consumed: (() => number) | null;
+  /** Budget for `consumed`: how many bytes out per compressed byte in, and the floor. */
+  ratio: { max: number; floor: number } | null;
+  /** A member of a sequential container (tar): drain what is left rather than destroy the stream. */
+  drain: boolean;
+  /** Called once the stream is finished with, read or not. */
+  done: () => void;
+}
+
+/** Chunks handed to the reader: big enough that a message costs little per byte. */
+const CHUNK = 256 * 1024;
+
+/** Checks a chunk against the stream's limits; a problem stops the reading. */
+function check(bs: ByteStream, bytes: number): ArchiveProblem | null {
+  if (bs.declared !== null && bytes > bs.declared) {
+    return { kind: 'bomb', message: `more data than the ${bs.declared} bytes its header declares (damaged, or a zip bomb)` };
+  }
+  if (bs.consumed && bs.ratio) {
+    const allowed = Math.max(bs.ratio.floor, bs.consumed() * bs.ratio.max);
+    if (bytes > allowed) {
+      return { kind: 'bomb', message: `inflates to more than ${bs.ratio.max} times its compressed size (a zip bomb?): reading stopped at ${bytes} bytes` };
+    }
+  }
+  return null;
+}
+
+/**
+ * Streams a member to its reader. Damage (a zlib error, a short member, a CRC mismatch)
+ * ends the member where it happened and is reported with the end, so the records read
+ * before it are kept, as with a truncated file on disk.
+ */
+export async function pumpMember(bs: ByteStream, post: (m: StreamMessage, transfer?: ArrayBuffer[]) => Promise<void>): Promise<StreamMessage | null> {
+  const hash = createHash('sha256');
+  let crc = 0;
+  let bytes = 0;
+  let problem: ArchiveProblem | null = null;
+  let reading = true;
+  let pending = Buffer.allocUnsafeSlow(CHUNK);
+  let fill = 0;
+  const flush = async () => {
+    if (fill === 0) return;
+    const ab = pending.buffer.slice(pending.byteOffset, pending.byteOffset + fill) as ArrayBuffer;
+    fill = 0;
+    await post({ type: 'data', data: ab }, [ab]);
+  };
+  try {
+    try {
+      for await (const chunk of bs.stream as AsyncIterable<Buffer>) {
+        if (!reading) continue; // draining a tar member nobody reads any more
+        bytes += chunk.length;
+        problem = check(bs, bytes);
+        if (problem) {
+          reading = false;
+          if (bs.drain) continue;
+          break;
+        }
+        hash.update(chunk);
+        if (bs.crc32 !== null) crc = crc32(chunk, crc);
+        for (let at = 0; at < chunk.length; ) {
+          const n = Math.min(chunk.length - at, CHUNK - fill);
+          chunk.copy(pending, fill, at, at + n);
+          fill += n;
+          at += n;
+          if (fill === CHUNK) {
+            await flush();
+            pending = Buffer.allocUnsafeSlow(CHUNK);
+          }
+        }
+      }
+    } catch (err) {
+      if (err instanceof Abandoned) throw err;
+      problem ??= problemOf(err);
+    }
+    await flush();
+  } catch (err) {
+    if (err instanceof Abandoned) {
+      if (bs.drain) await drain(bs.stream);
+      return null;
+    }
+    throw err;
+  } finally {
+    bs.done();
+  }
+  if (!problem && bs.declared !== null && bytes < bs.declared) {
+    problem = { kind: 'truncated', message: `ends after ${bytes} of the ${bs.declared} bytes its header declares` };
+  }
+  if (!problem && bs.crc32 !== null && (crc >>> 0) !== (bs.crc32 >>> 0)) {
+    problem = { kind: 'damaged', message: `CRC-32 ${hex(crc)} where the header says ${hex(bs.crc32)}: the data is damaged` };
+  }
+  return { type: 'end', sha256: hash.digest('hex'), bytes, problem };
+}
+
+function hex(n: number): string {
+  return (n >>> 0).toString(16).padStart(8, '0');
+}
+
+/** Reads what is left of a stream without keeping it (a tar member: the next one follows it). */
+export async function drain(stream: Readable): Promise<void> {
+  try {
+    for await (const _ of stream as AsyncIterable<Buffer>) {
+      // discarded
+    }
+  } catch {
+    // the stream's own error is reported by whoever reads the container
+  }
+}
+
+/** The first `max` bytes of a stream (what content detection looks at); the rest drained or dropped. */
+export async function readHead(bs: ByteStream, max: number): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  let n = 0;
+  try {
+    for await (const chunk of bs.stream as AsyncIterable<Buffer>) {
+      if (n < max) {
+        parts.push(chunk.subarray(0, max - n));
+        n += Math.min(chunk.length, max - n);
+      }
+      if (n >= max && !bs.drain) break;
+    }
+  } catch (err) {
+    // The head is what could be read; damage is found and reported when the member is read.
+    if (n === 0) throw err instanceof ArchiveError ? err : new ArchiveError(problemOf(err).kind, problemOf(err).message);
+  } finally {
+    bs.done();
+  }
+  return Buffer.concat(parts, n);
+}

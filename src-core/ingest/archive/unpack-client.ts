@@ -1,0 +1,147 @@
+// The synchronous side of the unpack worker: listings and member bytes for readers that
+// cannot await (the importing thread inside its transaction, parse workers). Each request
+// gets a port of its own and a shared counter (sync-port.ts); the worker inflates ahead
+// of the reader by a few chunks at most, so memory stays bounded whatever the member size.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { MessageChannel, type MessagePort, type Transferable, type Worker } from 'node:worker_threads';
+import type { ByteSource, SourceEnd } from '../text/byte-source.js';
+import { newSignal, SyncReceiver } from '../sync-port.js';
+import { startWorker } from '../worker-spawn.js';
+import { ArchiveError } from './errors.js';
+import type { ArchiveLimits } from './limits.js';
+import type { ListMessage, Listing, MemberInfo, StreamMessage, UnpackRequest } from './listing.js';
+import { displayPath, type ContainerKind, type SourceRef } from './refs.js';
+
+/** A member's bytes, read synchronously; hashed by the worker as they stream. */
+export class MemberSource implements ByteSource {
+  private chunk: Buffer | null = null;
+  private at = 0;
+  private finished: SourceEnd | null = null;
+  private read_ = 0;
+
+  constructor(
+    private readonly rx: SyncReceiver,
+    readonly size: number | null,
+    private readonly name: string,
+  ) {}
+
+  read(target: Buffer, offset: number, length: number): number {
+    if (length <= 0) return 0;
+    for (;;) {
+      if (this.chunk && this.at < this.chunk.length) {
+        const n = Math.min(length, this.chunk.length - this.at);
+        this.chunk.copy(target, offset, this.at, this.at + n);
+        this.at += n;
+        this.read_ += n;
+        return n;
+      }
+      if (this.finished) return 0;
+      const m = this.rx.receive() as StreamMessage;
+      if (m.type === 'data') {
+        this.chunk = Buffer.from(m.data);
+        this.at = 0;
+      } else if (m.type === 'end') {
+        this.finished = { sha256: m.sha256, problem: m.problem };
+        this.chunk = null;
+      } else {
+        this.finished = { sha256: '', problem: null };
+        throw new ArchiveError('corrupt', `${this.name}: ${m.message}`);
+      }
+    }
+  }
+
+  get bytesRead(): number {
+    return this.read_;
+  }
+
+  end(): SourceEnd | null {
+    return this.finished;
+  }
+
+  close(): void {
+    this.rx.close(this.finished !== null);
+  }
+}
+
+type Post = (m: UnpackRequest, transfer?: Transferable[]) => void;
+
+let tempDirs = 0;
+
+export class UnpackClient {
+  private constructor(
+    private readonly post: Post,
+    private readonly worker: Worker | null,
+    private readonly port: MessagePort | null,
+    private readonly tempDir: string | null,
+  ) {}
+
+  /** Starts an unpack worker owned by this thread. */
+  static start(limits?: Partial<ArchiveLimits>): UnpackClient {
+    const tempDir = path.join(os.tmpdir(), `longtail-unpack-${process.pid}-${tempDirs++}`);
+    const worker = startWorker(new URL('./unpack-worker.js', import.meta.url), import.meta.url, {
+      workerData: { limits, tempDir },
+      resourceLimits: { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 16 },
+    });
+    worker.on('error', () => undefined);
+    worker.unref();
+    return new UnpackClient((m, t) => worker.postMessage(m, t), worker, null, tempDir);
+  }
+
+  /** A client over a control port made by `connectPort` on another thread. */
+  static connect(port: MessagePort): UnpackClient {
+    return new UnpackClient((m, t) => port.postMessage(m, t), null, port, null);
+  }
+
+  private request(type: 'list' | 'open', ref: SourceRef, kind: ContainerKind = 'zip'): SyncReceiver {
+    const { port1, port2 } = new MessageChannel();
+    const signal = newSignal();
+    this.post(type === 'list' ? { type, ref, kind, port: port2, signal } : { type, ref, port: port2, signal }, [port2]);
+    return new SyncReceiver(port1, signal, 'the unpack worker');
+  }
+
+  /** Every member of a container (its first level), with what its first bytes are. */
+  list(ref: SourceRef, kind: ContainerKind): Listing {
+    const rx = this.request('list', ref, kind);
+    const members: MemberInfo[] = [];
+    try {
+      for (;;) {
+        const m = rx.receive() as ListMessage;
+        if (m.type === 'member') members.push(m.info);
+        else if (m.type === 'end') return { ...m.listing, members };
+        else throw new ArchiveError(m.kind, m.message);
+      }
+    } finally {
+      rx.close(true);
+    }
+  }
+
+  /** A member's bytes from the start. Close it when done, read or not. */
+  open(ref: SourceRef, size: number | null): MemberSource {
+    return new MemberSource(this.request('open', ref), size, displayPath(ref));
+  }
+
+  /** The tar members an import will read (or release), in order. */
+  plan(container: SourceRef, indexes: number[]): void {
+    this.post({ type: 'plan', container, indexes });
+  }
+
+  /** Nobody will read this member (any further). */
+  release(ref: SourceRef): void {
+    this.post({ type: 'release', ref });
+  }
+
+  /** A control port to the same worker, for another thread (transfer it there). */
+  connectPort(): MessagePort {
+    const { port1, port2 } = new MessageChannel();
+    this.post({ type: 'connect', port: port2 }, [port2]);
+    return port1;
+  }
+
+  close(): void {
+    this.port?.close();
+    if (this.worker) void this.worker.terminate();
+    if (this.tempDir) fs.rmSync(this.tempDir, { recursive: true, force: true });
+  }
+}

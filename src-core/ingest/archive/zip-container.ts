@@ -1,0 +1,150 @@
+// Worker side: a zip read with yauzl from its central directory (zip64, many members,
+// random access to any member). Names are decoded and checked here, member by member,
+// so one bad name is one refused member, not a refused archive.
+import fs from 'node:fs';
+import { pipeline, type Readable } from 'node:stream';
+import { createInflateRaw } from 'node:zlib';
+import yauzl from 'yauzl';
+import { ArchiveError, problemOf, type ArchiveProblem } from './errors.js';
+import type { ByteStream } from './byte-stream.js';
+
+/** Compression methods by number (APPNOTE 4.4.5), for the log when one is not supported. */
+const METHOD_NAMES: Record<number, string> = {
+  1: 'Shrink', 6: 'Implode', 9: 'Deflate64', 12: 'bzip2', 14: 'LZMA', 19: 'IBM LZ77', 93: 'Zstandard', 95: 'XZ', 96: 'JPEG', 97: 'WavPack', 98: 'PPMd', 99: 'AES',
+};
+
+export interface ZipMember {
+  entry: yauzl.Entry;
+  index: number;
+  name: string;
+  problem: ArchiveProblem | null;
+}
+
+/** Where a zip's bytes lie in a file on disk: the file, or a stored member inside it. */
+export interface ByteRange {
+  path: string;
+  offset: number;
+  size: number;
+}
+
+/** Reads a range of a file, for yauzl: a stored zip inside a zip is read in place. */
+class RangeReader extends yauzl.RandomAccessReader {
+  constructor(private readonly range: ByteRange) {
+    super();
+  }
+
+  override _readStreamForRange(start: number, end: number): Readable {
+    return fs.createReadStream(this.range.path, { start: this.range.offset + start, end: this.range.offset + end - 1 });
+  }
+}
+
+const OPTIONS: yauzl.Options = { lazyEntries: true, autoClose: false, decodeStrings: false, validateEntrySizes: true };
+
+function promised<T>(f: (cb: (err: Error | null, value: T) => void) => void): Promise<T> {
+  return new Promise((resolve, reject) => f((err, value) => (err ? reject(err) : resolve(value))));
+}
+
+export class ZipContainer {
+  readonly members: ZipMember[] = [];
+  private readonly byIndex = new Map<number, ZipMember>();
+  /** Folders and other entries that are not files. */
+  otherEntries = 0;
+  /** The central directory could not be read to its end. */
+  problem: ArchiveProblem | null = null;
+
+  private constructor(private readonly zip: yauzl.ZipFile) {}
+
+  /** Opens a zip on disk, or in a range of a file, and reads its central directory. */
+  static async open(at: ByteRange): Promise<ZipContainer> {
+    let zip: yauzl.ZipFile;
+    try {
+      zip =
+        at.offset === 0 && at.size === fs.statSync(at.path).size
+          ? await promised<yauzl.ZipFile>((cb) => yauzl.open(at.path, OPTIONS, cb))
+          : await promised<yauzl.ZipFile>((cb) => yauzl.fromRandomAccessReader(new RangeReader(at), at.size, OPTIONS, cb));
+    } catch (err) {
+      throw new ArchiveError('corrupt', `not a readable zip: ${(err as Error).message}`);
+    }
+    const c = new ZipContainer(zip);
+    await c.readEntries();
+    return c;
+  }
+
+  private readEntries(): Promise<void> {
+    const zip = this.zip;
+    return new Promise((resolve) => {
+      let index = 0;
+      zip.on('entry', (entry: yauzl.Entry) => {
+        this.add(entry, index++);
+        zip.readEntry();
+      });
+      zip.on('end', () => resolve());
+      zip.on('error', (err: Error) => {
+        this.problem = { kind: /end of central directory|signature/i.test(err.message) ? 'corrupt' : problemOf(err).kind, message: err.message };
+        resolve();
+      });
+      zip.readEntry();
+    });
+  }
+
+  private add(entry: yauzl.Entry, index: number): void {
+    const raw = entry.fileNameRaw;
+    // Backslashes become slashes (zips made by old .NET on Windows use them); the name is then checked.
+    const name = yauzl.getFileNameLowLevel(entry.generalPurposeBitFlag, raw, entry.extraFields, false);
+    if (name.endsWith('/')) {
+      this.otherEntries++;
+      return;
+    }
+    let problem: ArchiveProblem | null = null;
+    const unsafe = yauzl.validateFileName(name);
+    if (unsafe !== null) problem = { kind: 'unsafe-name', message: `member name escapes the archive (${unsafe.replace(/:.*$/, '')}): not read` };
+    else if (entry.isEncrypted()) problem = { kind: 'encrypted', message: 'encrypted (password-protected): not read' };
+    else if (entry.compressionMethod !== 0 && entry.compressionMethod !== 8) {
+      const m = entry.compressionMethod;
+      problem = { kind: 'unsupported', message: `compression method ${m}${METHOD_NAMES[m] ? ` (${METHOD_NAMES[m]})` : ''} is not supported: not read` };
+    }
+    const m = { entry, index, name, problem };
+    this.members.push(m);
+    this.byIndex.set(index, m);
+  }
+
+  member(index: number): ZipMember {
+    const m = this.byIndex.get(index);
+    if (!m) throw new ArchiveError('corrupt', `no member #${index} in the central directory`);
+    return m;
+  }
+
+  /**
+   * Members whose data overlaps another's: the "overlapping files" zip bomb reuses one
+   * compressed kernel for every member. Checked on the central directory's offsets.
+   */
+  markOverlaps(): void {
+    const byOffset = [...this.members].sort((a, b) => a.entry.relativeOffsetOfLocalHeader - b.entry.relativeOffsetOfLocalHeader);
+    for (let i = 1; i < byOffset.length; i++) {
+      const prev = byOffset[i - 1]!;
+      const m = byOffset[i]!;
+      const prevEnd = prev.entry.relativeOffsetOfLocalHeader + 30 + prev.entry.fileNameLength + prev.entry.compressedSize;
+      if (m.entry.relativeOffsetOfLocalHeader < prevEnd && m.problem === null) {
+        m.problem = { kind: 'bomb', message: `its data overlaps member "${prev.name}" (a zip bomb construction): not read` };
+      }
+    }
+  }
+
+  /** A member's uncompressed bytes, checked against the central directory's size and CRC-32. */
+  async stream(m: ZipMember): Promise<ByteStream> {
+    const raw = await promised<Readable>((cb) => this.zip.openReadStream(m.entry, { decodeFileData: false }, cb));
+    const stream = m.entry.compressionMethod === 8 ? pipeline(raw, createInflateRaw(), () => undefined) : raw;
+    return { stream, declared: m.entry.uncompressedSize, crc32: m.entry.crc32, consumed: null, ratio: null, drain: false, done: () => undefined };
+  }
+
+  /** Where a stored (uncompressed, unencrypted) member's bytes are, inside `range`; null otherwise. */
+  async storedRange(m: ZipMember, range: ByteRange): Promise<ByteRange | null> {
+    if (m.entry.compressionMethod !== 0 || m.entry.isEncrypted()) return null;
+    const h = await promised<{ fileDataStart: number }>((cb) => this.zip.readLocalFileHeader(m.entry, { minimal: true }, cb));
+    return { path: range.path, offset: range.offset + h.fileDataStart, size: m.entry.compressedSize };
+  }
+
+  close(): void {
+    this.zip.close();
+  }
+}
