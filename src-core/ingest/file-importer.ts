@@ -1,40 +1,99 @@
 // Files into the case, a group at a time: each file hashed, checked against the case,
 // then its parsed batches stored inside a savepoint of the group's transaction, so a
 // failure or a kill leaves the case as it was before that file. The batches come from
-// this thread (small files) or from a parse worker (big ones).
+// this thread (small files) or from a parse worker (big ones). Archive members are files
+// like the others, read through the unpack worker; their hash is known only once they
+// were read, so a member identical to a file already in the case is rolled back then.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Db } from '../store/case-db.js';
 import { EventWriter } from '../store/event-writer.js';
 import { isImpliedWire } from '../store/wire.js';
 import { hostKey } from '../normalize/values.js';
-import { detectFile, type Detection } from './detect.js';
+import { detectHead, readHead, type Detection } from './detect.js';
 import { DATA_EXTENSIONS, sha256File, type InputFile } from './inputs.js';
-import { NoteLog } from './note-log.js';
-import { parseFile, type Batch, type ParseEnd } from './parse-file.js';
+import { NoteLog, type ImportNote } from './note-log.js';
+import { parseFile, type Batch, type ParseEnd, type ParseInput } from './parse-file.js';
 import type { ParseChannel } from './parse-channel.js';
+import type { ByteSource } from './text/byte-source.js';
 import { emptyResult, type FileImportResult, type ImportProgress } from './import-types.js';
+import { fileRef, type ContainerKind, type SourceRef } from './archive/refs.js';
+import { sniffContainer } from './archive/sniff.js';
+import type { ArchiveProblem } from './archive/errors.js';
+import type { HostHint } from './archive/layout.js';
+
+/** Where a file came from inside an archive. */
+export interface MemberOf {
+  /** The input_file row of its container. */
+  containerId: number;
+  /** The container's name in the log (its display path). */
+  container: string;
+  name: string;
+  index: number;
+  /** Why it is not read (encrypted, unsafe name, over the limits…), from the listing. */
+  problem: ArchiveProblem | null;
+}
 
 export interface Prepared {
   input: InputFile;
+  ref: SourceRef;
+  /** Bytes (members: uncompressed, as declared). */
   size: number;
   det: Detection | null;
+  /** The file is an archive (read by archive-import.ts, not as records). */
+  container: ContainerKind | null;
   error: string | null;
+  member: MemberOf | null;
+  /** The host a collection names, for logs without a usable Computer field. */
+  hostHint: HostHint | null;
+  /** Bookkeeping of a collection (e.g. Velociraptor's log.json): said so, not imported. */
+  metadata: string | null;
 }
 
 /** Sizes and sniffs a file; never throws (an unreadable file says why in `error`). */
 export function prepare(input: InputFile): Prepared {
+  const base = { input, ref: fileRef(input.path), member: null, hostHint: input.hostHint ?? null, metadata: input.metadata ?? null };
   try {
     const size = fs.statSync(input.path).size;
-    return { input, size, det: detectFile(input.path), error: null };
+    const head = readHead(input.path);
+    const container = sniffContainer(head);
+    const det: Detection = container ? { family: 'unknown', encoding: 'binary', reason: `${container} archive` } : detectHead(head);
+    return { ...base, size, det, container, error: null };
   } catch (err) {
-    return { input, size: 0, det: null, error: `cannot read: ${(err as Error).message}` };
+    return { ...base, size: 0, det: null, container: null, error: `cannot read: ${(err as Error).message}` };
   }
 }
 
 /** Whether the file will be read as records (and so may go to a parse worker). */
 export function willParse(p: Prepared): boolean {
-  return p.det !== null && p.det.family !== 'unknown';
+  return p.det !== null && p.det.family !== 'unknown' && !p.member?.problem && p.metadata === null;
+}
+
+export function parseInput(p: Prepared): ParseInput {
+  return { ref: p.ref, det: p.det!, size: p.size, hostHint: p.hostHint };
+}
+
+/** A member identical to a file already in the case, found once it was read: rolled back. */
+class DuplicateMember extends Error {
+  constructor(
+    readonly of: number,
+    readonly sha256: string,
+  ) {
+    super(`identical to input #${of} (same SHA-256), already imported`);
+  }
+}
+
+/** The SHA-256 of nothing: an empty member's hash, without reading it. */
+const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
+
+const PROBLEM_LABEL: Record<ArchiveProblem['kind'], string> = {
+  corrupt: 'damaged archive', truncated: 'truncated archive', encrypted: 'encrypted member', unsupported: 'unsupported member',
+  bomb: 'zip bomb guard', 'unsafe-name': 'unsafe member name', 'too-deep': 'archive nested too deep', damaged: 'damaged member',
+};
+
+/** How the import log says what is wrong with an archive or member. */
+export function problemText(p: ArchiveProblem): string {
+  return `${PROBLEM_LABEL[p.kind]}: ${p.message}`;
 }
 
 type Progress = (p: Partial<ImportProgress>) => void;
@@ -45,6 +104,8 @@ const now = () => new Date().toISOString();
 export interface GroupMember {
   p: Prepared;
   progress: Progress;
+  /** Opens its bytes, to parse it on this thread. */
+  open: (input: ParseInput) => ByteSource;
   /** Called when the file's turn comes: its parse worker's end, or null to parse here. */
   channel: () => ParseChannel | null;
   /**
@@ -77,7 +138,8 @@ export class FileImporter {
     this.s = {
       findComplete: db.prepare("SELECT id FROM input_file WHERE sha256 = ? AND status = 'complete' ORDER BY id LIMIT 1"),
       insertFile: db.prepare(
-        "INSERT INTO input_file (path, size, sha256, format, encoding, status, started_at) VALUES (?, ?, '', NULL, ?, 'importing', ?)",
+        `INSERT INTO input_file (path, size, sha256, format, encoding, status, started_at, container_id, member, member_index)
+         VALUES (?, ?, ?, ?, ?, 'importing', ?, ?, ?, ?)`,
       ),
       finishFile: db.prepare(
         `UPDATE input_file SET status = ?, sha256 = coalesce(?, sha256), records = ?, stored = ?, duplicates = ?, skipped = ?,
@@ -105,13 +167,26 @@ export class FileImporter {
     members.forEach((m, index) => {
       const { p } = m;
       const result = emptyResult(p.input.path, p.size);
+      result.container = p.member?.container ?? null;
       results.push(result);
+      // A member the listing refused (encrypted, unsafe name…) gets a row saying why.
+      if (p.member?.problem) {
+        logged.push({ ...m, result, fileId: 0, index });
+        return;
+      }
       if (p.det === null) {
         result.error = p.error;
         m.release();
         return;
       }
-      const dataLike = p.input.explicit || DATA_EXTENSIONS.has(path.extname(p.input.path).toLowerCase());
+      if (p.metadata !== null) {
+        result.status = 'ignored';
+        result.error = `${p.metadata}, not event data`;
+        m.release();
+        return;
+      }
+      const name = p.member?.name ?? p.input.path;
+      const dataLike = p.input.explicit || DATA_EXTENSIONS.has(path.extname(name).toLowerCase());
       if (p.size > 0 && p.det.family === 'unknown' && !dataLike) {
         result.status = 'ignored';
         result.error = `not a data file (${p.det.reason ?? 'unknown format'})`;
@@ -124,7 +199,8 @@ export class FileImporter {
     if (logged.length === 0) return { results, done };
     this.db.transaction(() => {
       for (const l of logged) {
-        l.fileId = Number(this.s.insertFile.run(l.p.input.path, l.p.size, l.p.det?.encoding ?? null, now()).lastInsertRowid);
+        const { p } = l;
+        l.fileId = this.insertRow(p.input.path, p.size, '', null, p.det?.encoding ?? null, p.member);
         l.result.fileId = l.fileId;
       }
     })();
@@ -166,7 +242,8 @@ export class FileImporter {
     // A savepoint per file only where there are several: its sub-journal copies every
     // page the file changes, which a file alone in its transaction does not need (its
     // failure rolls back the whole transaction, handled by importGroup).
-    if (logged.length === 1) {
+    // (Not for an archive member: one found identical to a file in the case once read is rolled back.)
+    if (logged.length === 1 && !logged[0]!.p.member) {
       storeOne(logged[0]!);
       return 1;
     }
@@ -182,11 +259,42 @@ export class FileImporter {
       } catch (err) {
         // Rows the caches point to may be gone with the savepoint.
         this.writer.reset();
+        if (err instanceof DuplicateMember) {
+          this.failed(l.result, err);
+          Object.assign(l.result, { status: 'duplicate', sha256: err.sha256, error: err.message });
+          this.finishUnread(l.fileId, 'duplicate', l.result);
+          continue;
+        }
         this.failed(l.result, err as Error);
         this.finishUnread(l.fileId, 'failed', l.result);
       }
     }
     return logged.length;
+  }
+
+  private insertRow(display: string, size: number, sha256: string, format: string | null, encoding: string | null, m: MemberOf | null): number {
+    return Number(
+      this.s.insertFile.run(display, size, sha256, format, encoding, now(), m?.containerId ?? null, m?.name ?? null, m?.index ?? null)
+        .lastInsertRowid,
+    );
+  }
+
+  /** A file already in the case, by its hash (the lowest such input). */
+  findComplete(sha256: string): number | null {
+    return (this.s.findComplete.get(sha256) as { id: number } | undefined)?.id ?? null;
+  }
+
+  /** An archive's own row, committed as 'importing' before its members are read (kills then leave it incomplete). */
+  openContainer(display: string, size: number, sha256: string, kind: ContainerKind, member: MemberOf | null): number {
+    return this.db.transaction(() => this.insertRow(display, size, sha256, kind, 'binary', member))();
+  }
+
+  /** An archive's row once its members are done: status, why (when failed) and its notes. */
+  finishContainer(fileId: number, result: FileImportResult, notes: readonly ImportNote[]): void {
+    this.db.transaction(() => {
+      for (const n of notes) this.s.insertNote.run(fileId, n.level, n.reason, n.count, JSON.stringify(n.refs));
+      this.finishUnread(fileId, result.status === 'complete' ? 'complete' : result.status === 'duplicate' ? 'duplicate' : 'failed', result);
+    })();
   }
 
   /** Logs a file from which no record was stored: its status, hash, error and format. */
@@ -204,15 +312,25 @@ export class FileImporter {
   /** One logged file, inside its savepoint: hashed, checked against the case, stored. */
   private importLogged(l: Logged): void {
     const { p, result, fileId, progress } = l;
-    const det = p.det!;
-    const channel = p.size > 0 ? l.channel() : null;
-    progress({ phase: 'hashing', bytesDone: 0 });
-    try {
-      result.sha256 = channel ? channel.sha256() : sha256File(p.input.path, (n) => progress({ phase: 'hashing', bytesDone: n }));
-    } catch (err) {
-      result.error = `cannot read: ${(err as Error).message}`;
+    if (p.member?.problem) {
+      result.error = problemText(p.member.problem);
       this.finishUnread(fileId, 'failed', result);
       return;
+    }
+    const det = p.det!;
+    const channel = p.size > 0 && willParse(p) ? l.channel() : null;
+    if (p.member) {
+      // Hashed by the unpack worker as it is read (below); an empty one needs no reading.
+      if (p.size === 0) result.sha256 = EMPTY_SHA256;
+    } else {
+      progress({ phase: 'hashing', bytesDone: 0 });
+      try {
+        result.sha256 = channel ? channel.sha256() : sha256File(p.input.path, (n) => progress({ phase: 'hashing', bytesDone: n }));
+      } catch (err) {
+        result.error = `cannot read: ${(err as Error).message}`;
+        this.finishUnread(fileId, 'failed', result);
+        return;
+      }
     }
     if (p.size === 0) {
       // An empty file is read completely: no records, and the log says it was empty.
@@ -223,7 +341,7 @@ export class FileImporter {
       return;
     }
     // Earlier files of this group count: they are visible inside the transaction.
-    const already = this.s.findComplete.get(result.sha256) as { id: number } | undefined;
+    const already = p.member ? undefined : (this.s.findComplete.get(result.sha256) as { id: number } | undefined);
     if (already) {
       result.status = 'duplicate';
       result.error = `identical to input #${already.id} (same SHA-256), already imported`;
@@ -235,14 +353,13 @@ export class FileImporter {
       this.finishUnread(fileId, 'failed', result, det.family);
       return;
     }
-    this.store(fileId, p.input.path, det, result, progress, channel);
+    this.store(l, channel);
     result.status = 'complete';
   }
 
-  /** Runs inside the file's transaction. */
-  private store(
-    fileId: number, file: string, det: Detection, result: FileImportResult, progress: Progress, channel: ParseChannel | null,
-  ): void {
+  /** Runs inside the file's transaction (or savepoint). */
+  private store(l: Logged, channel: ParseChannel | null): void {
+    const { p, fileId, result, progress } = l;
     const notes = new NoteLog();
     const hosts = new Set<string>();
     const consume = (batch: Batch) => {
@@ -279,9 +396,20 @@ export class FileImporter {
       }
       end = r.value;
     } else {
-      end = parseFile(file, det, consume);
+      end = parseFile(parseInput(p), l.open, consume);
     }
     result.format = end.format;
+    if (p.member) {
+      if (!end.source) throw new Error('the member was not read to its end');
+      result.sha256 = end.source.sha256;
+      if (end.source.problem) {
+        const problem = end.source.problem as ArchiveProblem;
+        notes.add('error', `${problemText(problem)}; the records before that point are kept`, `after ${end.bytesRead} bytes`);
+      }
+      // Identical to a file already in the case (earlier in this group too): rolled back.
+      const already = this.s.findComplete.get(result.sha256) as { id: number } | undefined;
+      if (already) throw new DuplicateMember(already.id, result.sha256);
+    }
     for (const n of end.notes) notes.add(n.level, n.reason, n.ref ?? null);
     result.hosts = [...hosts].sort();
     result.notes = notes.list();

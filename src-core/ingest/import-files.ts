@@ -1,21 +1,28 @@
-// The import job: files and folders → the case, then the touched hosts' process
+// The import job: files, folders and archives → the case, then the touched hosts' process
 // instances rebuilt. Files are stored one after another (one writer; one transaction per
 // group of files, a savepoint per file) while parse workers read the next big files
-// ahead, in parallel.
+// ahead, in parallel. An archive is listed first (archive-import.ts) and its members are
+// imported as files of their own, read through the unpack worker.
 import { availableParallelism } from 'node:os';
 import type { Db } from '../store/case-db.js';
 import { resolveDirtyHosts } from '../hunt/resolve.js';
-import { expandInputs } from './inputs.js';
-import { FileImporter, prepare, willParse, type GroupMember, type Prepared } from './file-importer.js';
+import { expandInputs, sha256File } from './inputs.js';
+import { FileImporter, parseInput, prepare, problemText, willParse, type GroupMember, type Prepared } from './file-importer.js';
 import { ParsePool, type ParseChannel } from './parse-channel.js';
-import type { FileImportResult, ImportProgress } from './import-types.js';
+import { sourceOpener } from './parse-file.js';
+import { emptyResult, type FileImportResult, type ImportProgress } from './import-types.js';
+import { ArchiveExpander, summarize, type ContainerNode } from './archive-import.js';
+import { UnpackClient } from './archive/unpack-client.js';
+import { DEFAULT_LIMITS, type ArchiveLimits } from './archive/limits.js';
+import { isMember } from './archive/refs.js';
+import { NoteLog } from './note-log.js';
 
 export type { FileImportResult, FileStatus, ImportProgress } from './import-types.js';
 export { expandInputs, sha256File, type InputFile } from './inputs.js';
 
 export interface ImportOptions {
   onProgress?: (p: ImportProgress) => void;
-  /** Called once per file when it is finished. */
+  /** Called once per file (and per archive, after its members) when it is finished. */
   onFile?: (r: FileImportResult) => void;
   /**
    * Files at least this big are parsed in worker threads (default 8 MiB); smaller ones
@@ -26,6 +33,8 @@ export interface ImportOptions {
   workers?: number;
   /** How long a group of small files may hold the write lock before it commits (default GROUP_MS). */
   groupMs?: number;
+  /** Archive limits (zip bomb guard, nesting depth, temporary copies); defaults in archive/limits.ts. */
+  archiveLimits?: Partial<ArchiveLimits>;
 }
 
 export interface ImportSummary {
@@ -52,7 +61,7 @@ export const GROUP_MS = 1000;
  * group of its own): one commit per group, so many small files do not pay one each,
  * while a group still holds the write lock for about a second at most.
  */
-export function groupFiles(files: readonly Prepared[]): number[][] {
+export function groupFiles(files: readonly { size: number }[]): number[][] {
   const groups: number[][] = [];
   let group: number[] = [];
   let bytes = 0;
@@ -69,69 +78,176 @@ export function groupFiles(files: readonly Prepared[]): number[][] {
   return groups;
 }
 
-/** Imports files and folders into an open case, then rebuilds the touched hosts' instances. */
-export function importFiles(db: Db, inputs: readonly string[], options: ImportOptions = {}): ImportSummary {
-  const files = expandInputs(inputs).map(prepare);
-  const importer = new FileImporter(db);
-  const results: FileImportResult[] = [];
-  const minBytes = options.workerMinBytes ?? DEFAULT_WORKER_MIN_BYTES;
-  const poolSize = Math.max(1, options.workers ?? availableParallelism());
-  // Each worker may hold the file it parses and the next one queued behind it.
-  const lookahead = poolSize * 2;
-  const wantsWorker = (p: Prepared) => willParse(p) && p.size >= minBytes;
-  const pool = files.some(wantsWorker) ? new ParsePool(poolSize) : null;
-  const channels = new Map<number, ParseChannel>();
-  const base: ImportProgress = {
-    phase: 'reading', file: null, fileIndex: 0, fileCount: files.length, bytesDone: 0, bytesTotal: 0, records: 0, stored: 0,
-  };
-  const submitAhead = (i: number) => {
-    // Keep the workers busy with this file and the next ones while this one is stored.
-    for (let j = i; pool && j < files.length && j < i + lookahead; j++) {
-      const next = files[j]!;
-      if (!channels.has(j) && wantsWorker(next)) channels.set(j, pool.submit(next.input.path, next.det!));
-    }
-  };
-  const member = (i: number): GroupMember => {
-    const f = files[i]!;
-    const progress = (p: Partial<ImportProgress>) =>
-      options.onProgress?.({ ...base, file: f.input.path, fileIndex: i, bytesTotal: f.size, ...p });
-    return {
-      p: f,
-      progress,
-      channel: () => {
-        submitAhead(i);
-        return channels.get(i) ?? null;
-      },
-      release: () => {
-        channels.get(i)?.close();
-        channels.delete(i);
-      },
+/** One import: the files seen so far (their index keys the parse channels), the workers. */
+class ImportRun {
+  private readonly importer: FileImporter;
+  private readonly files: Prepared[] = [];
+  private readonly channels = new Map<number, ParseChannel>();
+  private readonly minBytes: number;
+  private readonly poolSize: number;
+  private pool: ParsePool | null = null;
+  private unpack: UnpackClient | null = null;
+  private readonly limits: ArchiveLimits;
+  readonly results: FileImportResult[] = [];
+  /** Every member's result, for its container's summary. */
+  private readonly byMember = new Map<Prepared, FileImportResult>();
+  fileCount = 0;
+
+  constructor(
+    private readonly db: Db,
+    private readonly options: ImportOptions,
+  ) {
+    this.importer = new FileImporter(db);
+    this.minBytes = options.workerMinBytes ?? DEFAULT_WORKER_MIN_BYTES;
+    this.poolSize = Math.max(1, options.workers ?? availableParallelism());
+    this.limits = { ...DEFAULT_LIMITS, ...options.archiveLimits };
+  }
+
+  private base(): ImportProgress {
+    return { phase: 'reading', file: null, fileIndex: 0, fileCount: this.fileCount, bytesDone: 0, bytesTotal: 0, records: 0, stored: 0 };
+  }
+
+  private unpacker(): UnpackClient {
+    this.unpack ??= UnpackClient.start(this.options.archiveLimits);
+    return this.unpack;
+  }
+
+  private wantsWorker(p: Prepared): boolean {
+    return willParse(p) && p.size >= this.minBytes;
+  }
+
+  private finish(r: FileImportResult): void {
+    this.results.push(r);
+    this.options.onFile?.(r);
+  }
+
+  /** Imports files (loose, or the members of an archive) in groups; `files` get indexes from here. */
+  importFiles(list: readonly Prepared[]): void {
+    const start = this.files.length;
+    this.files.push(...list);
+    const end = this.files.length;
+    const lookahead = this.poolSize * 2; // each worker: the file it parses and the next one
+    const submitAhead = (i: number) => {
+      for (let j = i; j < end && j < i + lookahead; j++) {
+        const next = this.files[j]!;
+        if (this.channels.has(j) || !this.wantsWorker(next)) continue;
+        this.pool ??= new ParsePool(this.poolSize);
+        const control = isMember(next.ref) ? this.unpacker().connectPort() : null;
+        this.channels.set(j, this.pool.submit(parseInput(next), control));
+      }
     };
-  };
+    const member = (i: number): GroupMember => {
+      const f = this.files[i]!;
+      const progress = (p: Partial<ImportProgress>) =>
+        this.options.onProgress?.({ ...this.base(), file: f.input.path, fileIndex: i, bytesTotal: f.size, ...p });
+      return {
+        p: f,
+        progress,
+        open: sourceOpener(isMember(f.ref) ? this.unpacker() : null),
+        channel: () => {
+          submitAhead(i);
+          return this.channels.get(i) ?? null;
+        },
+        release: () => {
+          this.channels.get(i)?.close();
+          this.channels.delete(i);
+          if (isMember(f.ref)) this.unpack?.release(f.ref);
+        },
+      };
+    };
+    for (const group of groupFiles(list)) {
+      const indexes = group.map((g) => g + start);
+      // A group out of time hands back the files it did not take: they start the next.
+      for (let from = 0; from < indexes.length; ) {
+        const outcome = this.importer.importGroup(indexes.slice(from).map(member), this.options.groupMs ?? GROUP_MS);
+        outcome.results.forEach((r, k) => {
+          const p = this.files[indexes[from + k]!]!;
+          if (p.member) this.byMember.set(p, r);
+          this.finish(r);
+        });
+        from += outcome.done;
+      }
+    }
+  }
+
+  /** An archive on disk: hashed, checked against the case, listed, its members imported. */
+  importArchive(p: Prepared): void {
+    const kind = p.container!;
+    const result = emptyResult(p.input.path, p.size);
+    result.format = kind;
+    this.options.onProgress?.({ ...this.base(), phase: 'hashing', file: p.input.path, bytesTotal: p.size });
+    try {
+      result.sha256 = sha256File(p.input.path, (n) =>
+        this.options.onProgress?.({ ...this.base(), phase: 'hashing', file: p.input.path, bytesDone: n, bytesTotal: p.size }),
+      );
+    } catch (err) {
+      result.error = `cannot read: ${(err as Error).message}`;
+      this.finish(result);
+      return;
+    }
+    const rowId = this.importer.openContainer(p.input.path, p.size, result.sha256, kind, null);
+    result.fileId = rowId;
+    const already = this.importer.findComplete(result.sha256);
+    if (already !== null && already !== rowId) {
+      Object.assign(result, { status: 'duplicate', error: `identical to input #${already} (same SHA-256), already imported` });
+      this.importer.finishContainer(rowId, result, []);
+      this.finish(result);
+      return;
+    }
+    result.status = 'complete';
+    const root: ContainerNode = { ref: p.ref, kind, rowId, result, notes: new NoteLog(), parent: null, hostHint: p.hostHint, members: [] };
+    const expander = new ArchiveExpander(this.unpacker(), this.importer, this.limits, p.size);
+    const members = expander.expand(root);
+    this.fileCount += members.length;
+    for (const plan of expander.tarPlans()) this.unpack!.plan(plan.ref, plan.indexes);
+    this.importFiles(members);
+    // Innermost first: each row says what became of its own members.
+    for (const node of [...expander.containers].reverse()) {
+      summarize(node, this.byMember);
+      this.importer.finishContainer(node.rowId, node.result, node.result.notes);
+      this.finish(node.result);
+    }
+  }
+
+  close(): void {
+    for (const c of this.channels.values()) c.close();
+    this.pool?.close();
+    this.unpack?.close();
+  }
+}
+
+/** Imports files, folders and archives into an open case, then rebuilds the touched hosts' instances. */
+export function importFiles(db: Db, inputs: readonly string[], options: ImportOptions = {}): ImportSummary {
+  const run = new ImportRun(db, options);
+  const prepared = expandInputs(inputs).map(prepare);
+  run.fileCount = prepared.length;
   // A group keeps a savepoint per file, whose sub-journal holds the original of every
   // page the file changes: in a temporary file during the import (the OS caches it), not
   // in memory, where it added about 30 MB to the import's peak (decision 39).
   const tempStore = db.pragma('temp_store', { simple: true }) as number;
   db.pragma('temp_store = FILE');
   try {
-    for (const group of groupFiles(files)) {
-      // A group out of time hands back the files it did not take: they start the next.
-      for (let from = 0; from < group.length; ) {
-        const outcome = importer.importGroup(group.slice(from).map(member), options.groupMs ?? GROUP_MS);
-        for (const r of outcome.results) {
-          results.push(r);
-          options.onFile?.(r);
-        }
-        from += outcome.done;
+    // Loose files in runs between archives, in the order given.
+    let loose: Prepared[] = [];
+    for (const p of prepared) {
+      if (p.container === null) {
+        loose.push(p);
+        continue;
       }
+      run.importFiles(loose);
+      loose = [];
+      run.importArchive(p);
     }
+    run.importFiles(loose);
   } finally {
-    for (const c of channels.values()) c.close();
-    pool?.close();
+    run.close();
     db.pragma(`temp_store = ${tempStore}`);
   }
-  options.onProgress?.({ ...base, phase: 'resolving', fileIndex: files.length });
+  const base = { file: null, fileIndex: run.fileCount, fileCount: run.fileCount, bytesDone: 0, bytesTotal: 0, records: 0, stored: 0 };
+  options.onProgress?.({ ...base, phase: 'resolving' });
   const hostsResolved = resolveDirtyHosts(db);
-  options.onProgress?.({ ...base, phase: 'done', fileIndex: files.length });
-  return { files: results, hostsResolved };
+  options.onProgress?.({ ...base, phase: 'done' });
+  return { files: run.results, hostsResolved };
 }
+
+export { problemText };

@@ -4,7 +4,10 @@ import type { ImportNote } from './note-log.js';
 export type FileStatus = 'complete' | 'failed' | 'duplicate' | 'ignored';
 
 export interface FileImportResult {
+  /** The file, or for an archive member `archive!/member` (refs.ts displayPath). */
   path: string;
+  /** For an archive member: the archive (or nested archive) it was read from. */
+  container: string | null;
   fileId: number | null;
   sha256: string | null;
   size: number;
@@ -35,7 +38,7 @@ export interface ImportProgress {
 
 export function emptyResult(p: string, size: number): FileImportResult {
   return {
-    path: p, fileId: null, sha256: null, size, format: null, status: 'failed', records: 0, stored: 0,
+    path: p, container: null, fileId: null, sha256: null, size, format: null, status: 'failed', records: 0, stored: 0,
     duplicates: 0, skipped: 0, failed: 0, timeMin: null, timeMax: null, hosts: [], notes: [], error: null,
   };
 }

@@ -3,14 +3,19 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
+import type { HostHint } from './archive/layout.js';
 
 /** Extensions that announce data: such a file that we cannot read is an error, not noise. */
-export const DATA_EXTENSIONS = new Set(['.evtx', '.csv', '.json', '.jsonl', '.ndjson', '.tsv']);
+export const DATA_EXTENSIONS = new Set(['.evtx', '.csv', '.json', '.jsonl', '.ndjson', '.tsv', '.zip', '.gz', '.tgz', '.tar']);
 
 export interface InputFile {
   path: string;
   /** Named explicitly (not found while walking a folder). */
   explicit: boolean;
+  /** In a collection's folder: the host it names, for logs without a usable Computer field. */
+  hostHint?: HostHint | null;
+  /** A collection's bookkeeping file (not imported), and what it is. */
+  metadata?: string | null;
 }
 
 /** Files and folders (walked recursively, in name order) → the files to import. */

@@ -1,6 +1,7 @@
 // Per-file accounting for the import log: reasons aggregated with a count and the
 // first locations, so a file with a million bad lines yields one readable entry.
-export type NoteLevel = 'error' | 'warning' | 'skipped';
+/** `info`: what the log should say without it being a problem (e.g. where a host name came from). */
+export type NoteLevel = 'error' | 'warning' | 'info' | 'skipped';
 
 export interface ImportNote {
   level: NoteLevel;

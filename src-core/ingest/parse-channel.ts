@@ -2,15 +2,11 @@
 // thread's end of each file: a blocking, synchronous iteration over its batches.
 // Synchronous on purpose: the writer holds a transaction (per file, or per group of small
 // files) and must not yield to the event loop in the middle of it.
-import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
-import type { Detection } from './detect.js';
-import type { Batch, ParseEnd } from './parse-file.js';
-import { SIG_ABANDONED, SIG_CONSUMED, SIG_POSTED, SIG_SLOTS } from './parse-signal.js';
+import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threads';
+import type { Batch, ParseEnd, ParseInput } from './parse-file.js';
+import { newSignal, SyncReceiver } from './sync-port.js';
 import { startWorker } from './worker-spawn.js';
 import type { ParseJob } from './parse-worker.js';
-
-/** A worker that posts nothing for this long is taken as stuck. */
-const STALL_MS = 5 * 60_000;
 
 type Message =
   | { type: 'hash'; sha256: string }
@@ -19,33 +15,22 @@ type Message =
   | { type: 'error'; message: string };
 
 export class ParseChannel {
-  private readonly sig: Int32Array;
+  private readonly rx: SyncReceiver;
   private done = false;
 
-  constructor(private readonly port: MessagePort, signal: SharedArrayBuffer) {
-    this.sig = new Int32Array(signal);
+  constructor(port: MessagePort, signal: SharedArrayBuffer) {
+    this.rx = new SyncReceiver(port, signal, 'the parse worker');
   }
 
   private receive(): Message {
-    let waited = 0;
-    for (;;) {
-      const posted = Atomics.load(this.sig, SIG_POSTED);
-      const got = receiveMessageOnPort(this.port);
-      if (got) {
-        Atomics.add(this.sig, SIG_CONSUMED, 1);
-        Atomics.notify(this.sig, SIG_CONSUMED);
-        return got.message as Message;
-      }
-      const r = Atomics.wait(this.sig, SIG_POSTED, posted, 1000);
-      waited = r === 'timed-out' ? waited + 1000 : 0;
-      if (waited >= STALL_MS) throw new Error('the parse worker stopped responding');
-    }
+    return this.rx.receive() as Message;
   }
 
   /**
-   * The file's SHA-256, which the worker sends before any batch: the importing thread
+   * A file's SHA-256, which the worker sends before any batch: the importing thread
    * needs it first (a file already in the case is not read again), and hashing there
-   * would read every file twice on the thread that writes.
+   * would read every file twice on the thread that writes. (Not for archive members:
+   * their hash comes with the end.)
    */
   sha256(): string {
     const m = this.receive();
@@ -69,11 +54,7 @@ export class ParseChannel {
 
   /** Stops the worker's work on this file if it is not finished, frees the port. */
   close(): void {
-    if (!this.done) {
-      Atomics.store(this.sig, SIG_ABANDONED, 1);
-      Atomics.notify(this.sig, SIG_CONSUMED);
-    }
-    this.port.close();
+    this.rx.close(this.done);
   }
 }
 
@@ -102,12 +83,15 @@ export class ParsePool {
     return w;
   }
 
-  /** Hands a file to the next worker (round robin); its batches come through the channel. */
-  submit(path: string, det: Detection): ParseChannel {
+  /**
+   * Hands a file to the next worker (round robin); its batches come through the channel.
+   * An archive member comes with a control port to the unpack worker, which reads it.
+   */
+  submit(input: ParseInput, unpack: MessagePort | null): ParseChannel {
     const { port1, port2 } = new MessageChannel();
-    const signal = new SharedArrayBuffer(SIG_SLOTS * 4);
-    const job: ParseJob = { path, det, port: port2, signal };
-    this.worker().postMessage(job, [port2]);
+    const signal = newSignal();
+    const job: ParseJob = { input, port: port2, signal, unpack };
+    this.worker().postMessage(job, unpack ? [port2, unpack] : [port2]);
     return new ParseChannel(port1, signal);
   }
 

@@ -1,10 +1,14 @@
-// One file → batches of outcomes ready for the writer: records mapped and encoded
-// (store/wire.ts), skips with their reason, bad records with their location. Pure
+// One file or archive member → batches of outcomes ready for the writer: records mapped and
+// encoded (store/wire.ts), skips with their reason, bad records with their location. Pure
 // work with no database, so it runs on the importing thread or in a parse worker.
 import { toWire, type WireRecord } from '../store/wire.js';
 import type { Detection } from './detect.js';
 import { isBad, openRecordStream, type FileNote } from './record-stream.js';
 import { RecordError } from './mappers/types.js';
+import { openFileSource, type ByteSource, type SourceEnd } from './text/byte-source.js';
+import { isMember, type SourceRef } from './archive/refs.js';
+import type { HostHint } from './archive/layout.js';
+import type { UnpackClient } from './archive/unpack-client.js';
 
 export type Outcome =
   | ['r', string, WireRecord]
@@ -22,13 +26,33 @@ export interface ParseEnd {
   format: string;
   notes: FileNote[];
   bytesRead: number;
+  /** An archive member's SHA-256 and damage, known once it was read to its end. */
+  source: SourceEnd | null;
+}
+
+/** What to parse: plain data, so it crosses to a parse worker as it is. */
+export interface ParseInput {
+  ref: SourceRef;
+  det: Detection;
+  /** Uncompressed size (members: as the container declares it). */
+  size: number | null;
+  hostHint: HostHint | null;
+}
+
+/** Opens a file on disk, or a member through the unpack worker. */
+export function sourceOpener(unpack: UnpackClient | null): (input: ParseInput) => ByteSource {
+  return (input) => {
+    if (!isMember(input.ref)) return openFileSource(input.ref.file);
+    if (!unpack) throw new Error('an archive member needs the unpack worker');
+    return unpack.open(input.ref, input.size);
+  };
 }
 
 const BATCH_RECORDS = 250;
 
-/** Parses and maps a whole file, handing out batches; returns what is known at the end. */
-export function parseFile(path: string, det: Detection, emit: (b: Batch) => void): ParseEnd {
-  const stream = openRecordStream(path, det);
+/** Parses and maps a whole file or member, handing out batches; returns what is known at the end. */
+export function parseFile(input: ParseInput, open: (input: ParseInput) => ByteSource, emit: (b: Batch) => void): ParseEnd {
+  const stream = openRecordStream({ open: () => open(input), hostHint: input.hostHint }, input.det);
   let outcomes: Outcome[] = [];
   try {
     for (const rec of stream.records) {
@@ -49,7 +73,7 @@ export function parseFile(path: string, det: Detection, emit: (b: Batch) => void
       }
     }
     if (outcomes.length) emit({ outcomes, bytesRead: stream.bytesRead() });
-    return { format: stream.format(), notes: [...stream.notes], bytesRead: stream.bytesRead() };
+    return { format: stream.format(), notes: [...stream.notes], bytesRead: stream.bytesRead(), source: stream.end() };
   } finally {
     stream.close();
   }

@@ -1,37 +1,29 @@
-// Worker thread of the parse pool: hashes, then parses and maps the files it is handed,
-// one after another, streaming each file's batches on that file's own port, at most
-// MAX_IN_FLIGHT ahead of the importing thread (memory stays bounded whatever the size).
+// Worker thread of the parse pool: parses and maps the files it is handed, one after
+// another, streaming each file's batches on that file's own port, at most MAX_IN_FLIGHT
+// ahead of the importing thread (memory stays bounded whatever the size). A file on disk
+// is hashed first (the importing thread needs its hash before it reads any record); an
+// archive member is read through the unpack worker, which hashes it as it streams.
 import { parentPort, type MessagePort } from 'node:worker_threads';
-import { parseFile } from './parse-file.js';
+import { parseFile, sourceOpener, type ParseInput } from './parse-file.js';
 import { sha256File } from './inputs.js';
-import type { Detection } from './detect.js';
-import { MAX_IN_FLIGHT, SIG_ABANDONED, SIG_CONSUMED, SIG_POSTED } from './parse-signal.js';
+import { Abandoned, syncPoster } from './sync-port.js';
+import { isMember } from './archive/refs.js';
+import { UnpackClient } from './archive/unpack-client.js';
 
 export interface ParseJob {
-  path: string;
-  det: Detection;
+  input: ParseInput;
   port: MessagePort;
   signal: SharedArrayBuffer;
+  /** A control port to the unpack worker, for archive members. */
+  unpack: MessagePort | null;
 }
 
-class Abandoned extends Error {}
-
 function run(job: ParseJob): void {
-  const sig = new Int32Array(job.signal);
-  const post = (message: unknown) => {
-    for (;;) {
-      if (Atomics.load(sig, SIG_ABANDONED) !== 0) throw new Abandoned();
-      const consumed = Atomics.load(sig, SIG_CONSUMED);
-      if (Atomics.load(sig, SIG_POSTED) - consumed < MAX_IN_FLIGHT) break;
-      Atomics.wait(sig, SIG_CONSUMED, consumed, 1000);
-    }
-    job.port.postMessage(message);
-    Atomics.add(sig, SIG_POSTED, 1);
-    Atomics.notify(sig, SIG_POSTED);
-  };
+  const post = syncPoster(job.port, job.signal);
+  const unpack = job.unpack ? UnpackClient.connect(job.unpack) : null;
   try {
-    post({ type: 'hash', sha256: sha256File(job.path) });
-    const end = parseFile(job.path, job.det, (batch) => post({ type: 'batch', batch }));
+    if (!isMember(job.input.ref)) post({ type: 'hash', sha256: sha256File(job.input.ref.file) });
+    const end = parseFile(job.input, sourceOpener(unpack), (batch) => post({ type: 'batch', batch }));
     post({ type: 'end', end });
   } catch (err) {
     if (!(err instanceof Abandoned)) {
@@ -42,6 +34,7 @@ function run(job: ParseJob): void {
       }
     }
   } finally {
+    unpack?.close();
     job.port.close();
   }
 }

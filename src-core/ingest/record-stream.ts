@@ -1,7 +1,7 @@
 // Turns one input file into a stream of source records with their mapping step, per
 // format family. The importer only sees `SourceRecord`s; the format knowledge stays
 // in the readers and mappers.
-import { openFileSource } from './text/byte-source.js';
+import { recording, type ByteSource, type SourceEnd } from './text/byte-source.js';
 import { readCsv } from './csv/csv-reader.js';
 import { readJsonRecords } from './json/json-records.js';
 import { canonicalJson } from './json/canonical.js';
@@ -11,10 +11,19 @@ import { isFlatWindowsEvent, jsonDialect, mapJsonRecord } from './mappers/json-r
 import { RecordError, skip, type MapResult } from './mappers/types.js';
 import { isUsedWinEvent, mapWinEvent, unusedReason } from './mappers/windows-event.js';
 import { readEvtx } from './evtx/index.js';
-import { hostKey } from '../normalize/values.js';
+import { hostKey, isGenericHost } from '../normalize/values.js';
 import { LocalOffsetCounter } from './local-offset.js';
 import type { Detection } from './detect.js';
 import type { NoteLevel } from './note-log.js';
+import type { HostHint } from './archive/layout.js';
+
+/** What a record stream reads: the bytes (from the start, each time `open` is called) and context. */
+export interface StreamInput {
+  /** Opens the bytes from the start; called a second time only for a Security-Datasets offset pass. */
+  open: () => ByteSource;
+  /** The host a collection names, for logs whose Computer field is missing or generic. */
+  hostHint: HostHint | null;
+}
 
 export interface SourceRecord {
   ref: string;
@@ -37,6 +46,8 @@ export interface RecordStream {
   notes: FileNote[];
   bytesRead: () => number;
   close: () => void;
+  /** The main source's hash and damage once read to its end (archive members; null for files). */
+  end: () => SourceEnd | null;
 }
 
 export interface FileNote {
@@ -65,8 +76,8 @@ function ecsCell(column: string, value: string): unknown {
   return value;
 }
 
-function csvStream(path: string, det: Detection): RecordStream {
-  const source = openFileSource(path);
+function csvStream(input: StreamInput, det: Detection): RecordStream {
+  const source = input.open();
   const reader = readCsv(source);
   const isDefender = det.family === 'defender-csv';
   const notes: RecordStream['notes'] = [];
@@ -110,20 +121,22 @@ function csvStream(path: string, det: Detection): RecordStream {
     notes,
     bytesRead: () => source.bytesRead,
     close: () => source.close(),
+    end: () => source.end?.() ?? null,
   };
 }
 
 /** Readable records the dialect is taken from. */
 const PEEK_RECORDS = 25;
+/** The most the peek may read ahead (it stops early past this; its bytes are replayed). */
+const PEEK_BYTES = 16 * 1024 * 1024;
 
 /**
  * The container and the dialect (the most common among the first readable records) name
  * the format. Not the first record alone: one damaged record must not change how the
  * others are read (a Security-Datasets file would lose its local-time offset).
  */
-function peekJson(path: string): { container: string; dialect: string } {
-  const source = openFileSource(path);
-  try {
+function peekJson(source: ByteSource): { container: string; dialect: string } {
+  {
     const reader = readJsonRecords(source);
     const counts = new Map<string, number>();
     let container: string | null = null;
@@ -133,7 +146,7 @@ function peekJson(path: string): { container: string; dialect: string } {
       container ??= reader.container;
       const dialect = jsonDialect(rec.value);
       if (dialect !== 'unknown') counts.set(dialect, (counts.get(dialect) ?? 0) + 1);
-      if (++seen >= PEEK_RECORDS) break;
+      if (++seen >= PEEK_RECORDS || source.bytesRead >= PEEK_BYTES) break;
     }
     let dialect = 'unknown';
     let best = 0;
@@ -144,15 +157,12 @@ function peekJson(path: string): { container: string; dialect: string } {
       }
     }
     return { container: container ?? reader.container, dialect };
-  } finally {
-    source.close();
   }
 }
 
 /** Spec 7.3: a pass over a Security-Datasets file to learn its local-time offset. */
-function inferOffset(path: string): LocalOffsetCounter {
+function inferOffset(source: ByteSource): LocalOffsetCounter {
   const counter = new LocalOffsetCounter();
-  const source = openFileSource(path);
   try {
     for (const rec of readJsonRecords(source)) {
       const v = rec.value;
@@ -166,12 +176,22 @@ function inferOffset(path: string): LocalOffsetCounter {
   return counter;
 }
 
-function jsonStream(path: string): RecordStream {
-  const { container, dialect } = peekJson(path);
+function jsonStream(input: StreamInput): RecordStream {
+  // The peek reads through a recording of the source, replayed for the main pass: one read
+  // of the bytes, which matters for archive members (each read inflates them again).
+  const first = recording(input.open(), 2 * PEEK_BYTES);
+  let peeked: { container: string; dialect: string };
+  try {
+    peeked = peekJson(first.source);
+  } catch (err) {
+    first.source.close();
+    throw err;
+  }
+  const { container, dialect } = peeked;
   const notes: RecordStream['notes'] = [];
   let offset = 0;
   if (dialect === 'security-datasets') {
-    const inferred = inferOffset(path).result();
+    const inferred = inferOffset(input.open()).result();
     offset = inferred.offsetMinutes;
     if (inferred.pairs === 0) {
       notes.push({ level: 'warning', reason: 'TimeCreated has no reliable zone and no Sysmon UtcTime to infer it from: read as UTC' });
@@ -187,7 +207,7 @@ function jsonStream(path: string): RecordStream {
       });
     }
   }
-  const source = openFileSource(path);
+  const source = first.replay() ?? (first.source.close(), input.open());
   const reader = readJsonRecords(source);
   function* records(): Generator<SourceRecord | BadRecord> {
     for (const rec of reader) {
@@ -207,12 +227,15 @@ function jsonStream(path: string): RecordStream {
     notes,
     bytesRead: () => source.bytesRead,
     close: () => source.close(),
+    end: () => source.end?.() ?? null,
   };
 }
 
 /** EVTX: records the hunt does not use are skipped on their System values alone. */
-function evtxStream(path: string): RecordStream {
-  const reader = readEvtx(path, { filter: (id, provider, channel) => id !== null && isUsedWinEvent(id, provider, channel) });
+function evtxStream(input: StreamInput): RecordStream {
+  const source = input.open();
+  const reader = readEvtx(source, { filter: (id, provider, channel) => id !== null && isUsedWinEvent(id, provider, channel) });
+  const hosts = new HostNames(input.hostHint);
   const notes: FileNote[] = [];
   if (reader.dirty) notes.push({ level: 'warning', reason: 'the log was not closed cleanly (dirty flag): every chunk was scanned' });
   // A record-level issue is a bad record only if the record never comes out: the reader
@@ -247,20 +270,69 @@ function evtxStream(path: string): RecordStream {
         ref,
         map: () => {
           if (r.eventId === null) throw new RecordError('EVTX record without an EventID');
+          const computer = hosts.of(r.computer);
           return mapWinEvent({
-            eventId: r.eventId, provider: r.provider, channel: r.channel, computer: r.computer, time: r.timeCreated,
+            eventId: r.eventId, provider: r.provider, channel: r.channel, computer, time: r.timeCreated,
             recordId: String(r.recordId), data: r.data, ref,
             // Spec section 1: same host, channel and EventRecordID.
-            dedupeKey: `evtx|${hostKey(r.computer)}|${r.channel.toLowerCase()}|${r.recordId}`,
+            dedupeKey: `evtx|${hostKey(computer ?? '')}|${r.channel.toLowerCase()}|${r.recordId}`,
           });
         },
       };
     }
     yield* pending.values();
     if (damaged) notes.push({ level: 'warning', reason: `${damaged} record(s) with a damaged tail kept (their values may be incomplete)` });
+    notes.push(...hosts.notes());
   }
-  // The reader closes its file when iteration ends or is abandoned (for-of calls return()).
-  return { format: () => 'evtx', records: records(), notes, bytesRead: () => reader.stats.bytes, close: () => undefined };
+  // The reader closes its source when iteration ends or is abandoned (for-of calls return()).
+  return {
+    format: () => 'evtx', records: records(), notes, bytesRead: () => reader.stats.bytes, close: () => source.close(),
+    end: () => source.end?.() ?? null,
+  };
+}
+
+/**
+ * A collection's host name for records whose Computer is missing or generic (decision 43),
+ * and what the import log says of it: which name was used, for how many records.
+ */
+export class HostNames {
+  private replaced = 0;
+  private readonly generic = new Set<string>();
+  private readonly seen = new Set<string>();
+
+  constructor(private readonly hint: HostHint | null) {}
+
+  of(computer: string | null): string | null {
+    if (!isGenericHost(computer)) {
+      if (this.seen.size < 20) this.seen.add(hostKey(computer!));
+      return computer;
+    }
+    if (!this.hint) return computer;
+    this.replaced++;
+    if (this.generic.size < 5) this.generic.add(computer === null || computer.trim() === '' ? '(none)' : computer);
+    return this.hint.name;
+  }
+
+  notes(): FileNote[] {
+    if (!this.hint) return [];
+    const out: FileNote[] = [];
+    const hint = this.hint;
+    if (this.replaced > 0) {
+      out.push({
+        level: 'info',
+        reason: `host name "${hint.name}" from ${hint.from}: the logs' Computer field was missing or generic (${[...this.generic].join(', ')}) in ${this.replaced} record(s)`,
+      });
+    }
+    if (this.seen.size > 0) {
+      const others = [...this.seen].filter((h) => h !== hostKey(hint.name));
+      out.push(
+        others.length === 0
+          ? { level: 'info', reason: `host name from the logs' Computer field, as ${hint.from} says ("${hint.name}")` }
+          : { level: 'warning', reason: `host name from the logs' Computer field (${others.slice(0, 5).join(', ')}), which differs from "${hint.name}" in ${hint.from}` },
+      );
+    }
+    return out;
+  }
 }
 
 /** Issue messages carry offsets and values; the log groups by the words before them. */
@@ -268,15 +340,15 @@ function genericIssue(message: string): string {
   return message.replace(/0x[0-9a-f]+|\b\d+\b/gi, 'N').slice(0, 120);
 }
 
-export function openRecordStream(path: string, det: Detection): RecordStream {
+export function openRecordStream(input: StreamInput, det: Detection): RecordStream {
   switch (det.family) {
     case 'evtx':
-      return evtxStream(path);
+      return evtxStream(input);
     case 'defender-csv':
     case 'ecs-csv':
-      return csvStream(path, det);
+      return csvStream(input, det);
     case 'json':
-      return jsonStream(path);
+      return jsonStream(input);
     default:
       throw new RecordError(`unsupported format: ${det.reason ?? det.family}`);
   }

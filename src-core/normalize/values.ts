@@ -21,6 +21,17 @@ export function hostKey(name: string): string {
   return dot > 0 ? lower.slice(0, dot) : lower;
 }
 
+/**
+ * Computer names that say nothing about which host a log came from: absent, placeholders,
+ * loopback, and the names of Windows PE (where offline collections and images are often
+ * processed). A collection's own host name replaces them (issue 10, decision 43).
+ */
+const GENERIC_HOSTS = new Set(['', '-', '?', 'localhost', 'localhost.localdomain', '127.0.0.1', '::1', 'minwinpc', 'unknown', 'n/a', 'none', 'null']);
+
+export function isGenericHost(name: string | null | undefined): boolean {
+  return name === null || name === undefined || GENERIC_HOSTS.has(name.trim().toLowerCase());
+}
+
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /**

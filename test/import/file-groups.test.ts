@@ -6,7 +6,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { tempCase, tempDir } from '../helpers/case-builder.js';
 import { GROUP_BYTES, groupFiles, importFiles, sha256File } from '../../src-core/ingest/import-files.js';
-import type { Prepared } from '../../src-core/ingest/file-importer.js';
 import { ParsePool } from '../../src-core/ingest/parse-channel.js';
 import type { Db } from '../../src-core/store/case-db.js';
 
@@ -40,8 +39,7 @@ function ndjson(dir: string, name: string, host: string, n: number, tag: string)
   return file;
 }
 
-const sized = (...sizes: number[]): Prepared[] =>
-  sizes.map((size, i) => ({ input: { path: `f${i}`, explicit: true }, size, det: null, error: null }));
+const sized = (...sizes: number[]) => sizes.map((size) => ({ size }));
 
 const count = (db: Db, sql: string, ...args: unknown[]) => (db.prepare(sql).get(...args) as { n: number }).n;
 
@@ -60,7 +58,7 @@ describe('file groups', () => {
       ndjson(dir, 'b.ndjson', 'WS02', 20, 'boom'),
       ndjson(dir, 'c.ndjson', 'WS02', 20, 'gamma'),
     ];
-    expect(groupFiles(files.map((f) => ({ input: { path: f, explicit: true }, size: fs.statSync(f).size, det: null, error: null })))).toEqual([[0, 1, 2]]);
+    expect(groupFiles(files.map((f) => ({ size: fs.statSync(f).size })))).toEqual([[0, 1, 2]]);
     // The 11th row of b.ndjson fails to store, after ten of its rows (and a new host) were written.
     db.exec(`CREATE TRIGGER boom BEFORE INSERT ON process_event WHEN NEW.command_line = 'tool.exe boom 10'
              BEGIN SELECT RAISE(ABORT, 'disk says no'); END`);

@@ -52,7 +52,7 @@ describe('import job', () => {
     jobId: 1, phase: 'reading', file: null, fileIndex: 0, fileCount: 2, bytesDone: 0, bytesTotal: 0, records: 0, stored: 0, ...p,
   });
   const result = (p: Partial<Events['import.file']>): Events['import.file'] => ({
-    jobId: 1, path: '/a.csv', fileId: 1, sha256: 'x', size: 100, format: 'defender-csv', status: 'complete', records: 10, stored: 9,
+    jobId: 1, path: '/a.csv', container: null, fileId: 1, sha256: 'x', size: 100, format: 'defender-csv', status: 'complete', records: 10, stored: 9,
     duplicates: 1, skipped: 0, failed: 0, timeMin: null, timeMax: null, hosts: [], notes: [], error: null, ...p,
   });
 

@@ -22,6 +22,23 @@ function file(name = 'case.longtail'): string {
   return path.join(d, name);
 }
 
+/** Takes a case back to schema 5: what migration 6 added (archive members, the info level) removed. */
+function downgradeFrom6(raw: Database.Database): void {
+  raw.exec(`DROP INDEX input_file_container;
+            ALTER TABLE input_file DROP COLUMN member_index;
+            ALTER TABLE input_file DROP COLUMN member;
+            ALTER TABLE input_file DROP COLUMN container_id;
+            CREATE TABLE import_note_old (
+              id INTEGER PRIMARY KEY, file_id INTEGER NOT NULL REFERENCES input_file(id),
+              level TEXT NOT NULL CHECK (level IN ('error', 'warning', 'skipped')),
+              reason TEXT NOT NULL, count INTEGER NOT NULL, refs TEXT NOT NULL);
+            INSERT INTO import_note_old SELECT * FROM import_note WHERE level <> 'info';
+            DROP TABLE import_note;
+            ALTER TABLE import_note_old RENAME TO import_note;
+            CREATE INDEX import_note_file ON import_note(file_id);`);
+  raw.prepare('DELETE FROM schema_migration WHERE version = 6').run();
+}
+
 describe('case files', () => {
   it('records every migration, in order, and starts with the seed defaults', () => {
     const f = file();
@@ -85,8 +102,9 @@ describe('case files', () => {
     expect(before.length).toBeGreaterThan(0);
     expect(before.every((r) => r.path !== null)).toBe(true);
     db.close();
-    // The same case as schema 4 wrote it: no path column, migration 5 not applied.
+    // The same case as schema 4 wrote it: no path column, migrations 5 and 6 not applied.
     const raw = new Database(f);
+    downgradeFrom6(raw);
     raw.exec(`DROP INDEX instance_service;
               ALTER TABLE instance DROP COLUMN path;
               CREATE INDEX instance_service ON instance(start_time) WHERE is_service = 1;`);
@@ -107,6 +125,31 @@ describe('case files', () => {
     expect(plan.map((p) => p.detail)).toEqual(['SCAN instance USING COVERING INDEX instance_service']);
     const after = runHunt(m, huntParams('any', { window: { kind: 'all' } })).rows;
     expect(after).toEqual(before);
+    m.close();
+  });
+
+  it('migrates a schema-5 case to archive members and the info level, keeping every event and note', () => {
+    const f = file();
+    const { db } = openCase(f);
+    importFiles(db, [path.join(REPO, 'samples')]);
+    const tables = ['input_file', 'import_note', 'process_event', 'network_event', 'file_event', 'image_load', 'service_install', 'record_key'];
+    const counts = (d: Database.Database) => tables.map((t) => (d.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n);
+    const notes = (d: Database.Database) => d.prepare("SELECT file_id, level, reason, count, refs FROM import_note WHERE level <> 'info' ORDER BY id").all();
+    const before = { counts: counts(db), notes: notes(db), rows: runHunt(db, huntParams('any', { window: { kind: 'all' } })).rows };
+    db.close();
+    const raw = new Database(f);
+    downgradeFrom6(raw);
+    raw.close();
+    const migrated = openCase(f);
+    expect(migrated.backupPath).toBe(`${f}.schema-5.bak`);
+    const m = migrated.db;
+    expect(counts(m).slice(2)).toEqual(before.counts.slice(2));
+    expect(notes(m)).toEqual(before.notes);
+    expect(m.prepare('SELECT count(*) AS n FROM input_file WHERE container_id IS NOT NULL OR member IS NOT NULL').get()).toEqual({ n: 0 });
+    // The new level is accepted, and the old ones still are.
+    m.prepare("INSERT INTO import_note (file_id, level, reason, count, refs) VALUES (1, 'info', 'x', 1, '[]')").run();
+    expect(() => m.prepare("INSERT INTO import_note (file_id, level, reason, count, refs) VALUES (1, 'loud', 'x', 1, '[]')").run()).toThrow(/CHECK/);
+    expect(runHunt(m, huntParams('any', { window: { kind: 'all' } })).rows).toEqual(before.rows);
     m.close();
   });
 

@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import type { Readable } from 'node:stream';
-import { Abandoned, type AsyncPoster } from '../sync-port.js';
+import { Abandoned } from '../sync-port.js';
 import { ArchiveError, problemOf, type ArchiveProblem } from './errors.js';
 import type { StreamMessage } from './listing.js';
 

@@ -28,6 +28,3 @@ export function sniffContainer(head: Buffer): ContainerKind | null {
   if (isTarHeader(head)) return 'tar';
   return null;
 }
-
-/** Extensions that announce a container (a file named so that cannot be read is an error, not noise). */
-export const CONTAINER_EXTENSIONS = ['.zip', '.gz', '.tgz', '.tar'];

@@ -72,3 +72,69 @@ export function bufferSource(buf: Buffer, maxRead = Infinity): ByteSource {
     close() {},
   };
 }
+
+/**
+ * A source whose first bytes are kept as they are read (up to `cap`), so a reader can look
+ * ahead and the next reader start again from the first byte without a second read of the
+ * file (or a second inflate of an archive member).
+ */
+export function recording(source: ByteSource, cap: number): { source: ByteSource; replay: () => ByteSource | null } {
+  const kept: Buffer[] = [];
+  let keptBytes = 0;
+  let over = false;
+  let replayed = false;
+  const rec: ByteSource = {
+    read(target, offset, length) {
+      const n = source.read(target, offset, length);
+      if (n > 0 && !over && !replayed) {
+        if (keptBytes + n > cap) over = true;
+        else {
+          kept.push(Buffer.from(target.subarray(offset, offset + n)));
+          keptBytes += n;
+        }
+      }
+      return n;
+    },
+    get size() {
+      return source.size;
+    },
+    get bytesRead() {
+      return source.bytesRead;
+    },
+    close: () => source.close(),
+    end: () => source.end?.() ?? null,
+  };
+  return {
+    source: rec,
+    replay() {
+      if (over || replayed) return null;
+      replayed = true;
+      const head = Buffer.concat(kept, keptBytes);
+      kept.length = 0;
+      let pos = 0;
+      let served = 0;
+      return {
+        read(target, offset, length) {
+          if (pos < head.length) {
+            const k = Math.min(length, head.length - pos);
+            head.copy(target, offset, pos, pos + k);
+            pos += k;
+            served += k;
+            return k;
+          }
+          const n = source.read(target, offset, length);
+          served += n;
+          return n;
+        },
+        get size() {
+          return source.size;
+        },
+        get bytesRead() {
+          return served;
+        },
+        close: () => source.close(),
+        end: () => source.end?.() ?? null,
+      };
+    },
+  };
+}

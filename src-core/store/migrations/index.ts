@@ -5,6 +5,7 @@ import { defaults } from './002-defaults.js';
 import { serviceAttributes } from './003-service-attributes.js';
 import { hostTimeIndex } from './004-host-time-index.js';
 import { servicePath } from './005-service-path.js';
+import { archiveMembers } from './006-archive-members.js';
 
-export const MIGRATIONS: readonly Migration[] = [initial, defaults, serviceAttributes, hostTimeIndex, servicePath];
+export const MIGRATIONS: readonly Migration[] = [initial, defaults, serviceAttributes, hostTimeIndex, servicePath, archiveMembers];
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
