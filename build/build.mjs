@@ -23,7 +23,11 @@ const esm = {
 await build({
   ...esm,
   // The worker sits next to the CLI: parse-channel.ts finds it relative to import.meta.url.
-  entryPoints: { cli: 'src-core/cli.ts', 'parse-worker': 'src-core/ingest/parse-worker.ts' },
+  entryPoints: {
+    cli: 'src-core/cli.ts',
+    'parse-worker': 'src-core/ingest/parse-worker.ts',
+    'unpack-worker': 'src-core/ingest/archive/unpack-worker.ts',
+  },
   outdir: 'dist',
 });
 await buildElectron();

@@ -1,8 +1,9 @@
 // The Electron bundles, into dist/electron/:
 //   main.js            the main process (ESM; Electron 45 loads ESM mains)
 //   session-worker.js  \
-//   import-worker.js    > the core's workers, beside main.js: CoreHost and the import
-//   parse-worker.js    /  worker find them with new URL('./x.js', import.meta.url)
+//   import-worker.js    \  the core's workers, beside main.js: CoreHost and the import
+//   parse-worker.js     /  worker find them with new URL('./x.js', import.meta.url);
+//   unpack-worker.js   /   the unpack worker reads archives for the import and parse workers
 //   preload.cjs        the sandboxed preload (CommonJS; a sandboxed preload cannot be ESM)
 // and dist/package.json, the app's own manifest: electron-builder packages dist/ as the
 // app (build/electron-builder.mjs), so the app carries only these bundles and the
@@ -81,6 +82,7 @@ export async function buildElectron(options = {}) {
       'session-worker': 'src-core/api/session-worker.ts',
       'import-worker': 'src-core/api/import-worker.ts',
       'parse-worker': 'src-core/ingest/parse-worker.ts',
+      'unpack-worker': 'src-core/ingest/archive/unpack-worker.ts',
     },
     outdir,
     bundle: true,
