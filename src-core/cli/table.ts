@@ -70,8 +70,16 @@ export function formatHuntTable(report: HuntReport): string {
 
 export function formatImportLine(r: FileImportResult): string {
   const name = oneLine(r.path);
+  const m = r.members;
   switch (r.status) {
     case 'complete':
+      if (m) {
+        const problems = r.notes.filter((n) => n.level === 'error').map((n) => oneLine(n.reason));
+        return (
+          `  ${name}: ${r.format} archive, ${m.total} member file(s): ${m.complete} imported, ${m.duplicate} already in the case, ` +
+          `${m.failed} failed, ${m.ignored} not event data${problems.length ? `; ${problems.join('; ')}` : ''}`
+        );
+      }
       return (
         `  ${name}: ${r.format}, ${r.records} records: ${r.stored} stored, ${r.duplicates} duplicate, ` +
         `${r.skipped} not used, ${r.failed} bad`

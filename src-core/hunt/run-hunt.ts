@@ -73,9 +73,12 @@ function childCounts(db: Db, where: { sql: string; params: string[] }): Map<numb
 
 function listInputs(db: Db): ReportInput[] {
   const rows = db
-    .prepare("SELECT path, sha256, format, records FROM input_file WHERE status = 'complete' ORDER BY id")
-    .all() as Array<{ path: string; sha256: string; format: string | null; records: number }>;
-  return rows.map((r) => ({ file: r.path, sha256: r.sha256, format: r.format, records: r.records }));
+    .prepare(
+      `SELECT f.path, f.sha256, f.format, f.records, c.path AS container FROM input_file f
+         LEFT JOIN input_file c ON c.id = f.container_id WHERE f.status = 'complete' ORDER BY f.id`,
+    )
+    .all() as Array<{ path: string; sha256: string; format: string | null; records: number; container: string | null }>;
+  return rows.map((r) => ({ file: r.path, sha256: r.sha256, format: r.format, records: r.records, container: r.container }));
 }
 
 export interface HuntOptions {

@@ -174,7 +174,7 @@ export class ArchiveExpander {
 
 /** What became of a container's members, for its row in the import log. */
 export function summarize(node: ContainerNode, results: ReadonlyMap<Prepared, FileImportResult>): void {
-  const tally = { complete: 0, duplicate: 0, failed: 0, ignored: 0 };
+  const tally = { total: node.members.length, complete: 0, duplicate: 0, failed: 0, ignored: 0 };
   const hosts = new Set<string>();
   for (const m of node.members) {
     const r = results.get(m);
@@ -183,12 +183,7 @@ export function summarize(node: ContainerNode, results: ReadonlyMap<Prepared, Fi
     if (r.status === 'ignored') node.notes.add('info', `member not imported: ${r.error ?? 'not event data'}`, m.member!.name);
     for (const h of r.hosts) hosts.add(h);
   }
-  const n = node.members.length;
-  node.notes.add(
-    'info',
-    `${n} member file(s): ${tally.complete} imported, ${tally.duplicate} already in the case, ${tally.failed} failed, ${tally.ignored} not event data`,
-    null,
-  );
+  node.result.members = tally;
   node.result.hosts = [...hosts].sort();
   node.result.notes = node.notes.list();
 }

@@ -23,6 +23,16 @@ export interface FileImportResult {
   hosts: string[];
   notes: ImportNote[];
   error: string | null;
+  /** For an archive: what became of its member files. */
+  members?: MemberTally;
+}
+
+export interface MemberTally {
+  total: number;
+  complete: number;
+  duplicate: number;
+  failed: number;
+  ignored: number;
 }
 
 export interface ImportProgress {

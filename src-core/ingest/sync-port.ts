@@ -112,15 +112,25 @@ export class AsyncPoster {
     return Atomics.load(this.sig, SIG_ABANDONED) !== 0;
   }
 
-  /** Resolves once the message is posted; throws Abandoned if the reader is gone. */
-  async post(message: unknown, transfer?: readonly TransferListItem[]): Promise<void> {
+  /** Resolves when a message may be posted (fewer than MAX_IN_FLIGHT wait); throws Abandoned if the reader is gone. */
+  async room(): Promise<void> {
     for (;;) {
       if (this.abandoned) throw new Abandoned();
       const consumed = Atomics.load(this.sig, SIG_CONSUMED);
-      if (Atomics.load(this.sig, SIG_POSTED) - consumed < MAX_IN_FLIGHT) break;
+      if (Atomics.load(this.sig, SIG_POSTED) - consumed < MAX_IN_FLIGHT) return;
       const w = waitAsync(this.sig, SIG_CONSUMED, consumed, 1000);
       if (w.async) await w.value;
     }
+  }
+
+  /** Posts at once: only after `room()` resolved, with nothing posted since. */
+  send(message: unknown): void {
+    counted(this.sig, this.port, message);
+  }
+
+  /** Resolves once the message is posted; throws Abandoned if the reader is gone. */
+  async post(message: unknown, transfer?: readonly TransferListItem[]): Promise<void> {
+    await this.room();
     counted(this.sig, this.port, message, transfer);
   }
 

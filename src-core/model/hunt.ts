@@ -118,10 +118,13 @@ export interface ReportRow {
 }
 
 export interface ReportInput {
+  /** The file, or an archive member as `archive!/member`. */
   file: string;
   sha256: string;
   format: string | null;
   records: number;
+  /** For an archive member: the archive it was read from (its own input is listed too). */
+  container: string | null;
 }
 
 export interface ResolvedParameters {

@@ -79,8 +79,8 @@ export function reportToCsv(report: HuntReport): string {
     ['generatedAt', p.generatedAt],
     ['longtailVersion', p.longtailVersion],
     ['# inputs'],
-    ['file', 'sha256', 'format', 'records'],
-    ...report.inputs.map((i) => [i.file, i.sha256, i.format ?? '', String(i.records)]),
+    ['file', 'sha256', 'format', 'records', 'container'],
+    ...report.inputs.map((i) => [i.file, i.sha256, i.format ?? '', String(i.records), i.container ?? '']),
   ].map((r) => r.map((c) => neutralizeFormula(c)));
   const table = Papa.unparse(rows, { newline: '\r\n', quotes: separatorQuotes });
   const tail = Papa.unparse(meta, { newline: '\r\n', quotes: separatorQuotes });

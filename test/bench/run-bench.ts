@@ -49,6 +49,7 @@ await build({
     'measure-import': path.join(REPO, 'test', 'bench', 'measure-import.ts'),
     'measure-hunt': path.join(REPO, 'test', 'bench', 'measure-hunt.ts'),
     'parse-worker': path.join(REPO, 'src-core', 'ingest', 'parse-worker.ts'),
+    'unpack-worker': path.join(REPO, 'src-core', 'ingest', 'archive', 'unpack-worker.ts'),
     'measure-evtx': path.join(REPO, 'test', 'bench', 'measure-evtx.ts'),
     'measure-floor': path.join(REPO, 'test', 'bench', 'measure-floor.ts'),
   },

@@ -4,9 +4,9 @@
 import { createHash } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import type { Readable } from 'node:stream';
-import { Abandoned } from '../sync-port.js';
+import { Abandoned, MAX_IN_FLIGHT, type AsyncPoster } from '../sync-port.js';
 import { ArchiveError, problemOf, type ArchiveProblem } from './errors.js';
-import type { StreamMessage } from './listing.js';
+import { RING_SLOT_BYTES, type StreamMessage } from './listing.js';
 
 export interface ByteStream {
   stream: Readable;
@@ -24,8 +24,46 @@ export interface ByteStream {
   done: () => void;
 }
 
-/** Chunks handed to the reader: big enough that a message costs little per byte. */
-const CHUNK = 256 * 1024;
+/** Slots in a reader's ring: one more than may be in flight (listing.ts). */
+export const RING_SLOTS = MAX_IN_FLIGHT + 1;
+
+/** Writes into a reader's ring, a slot at a time, each posted once full. */
+class RingWriter {
+  private readonly ring: Uint8Array;
+  private slot = -1;
+  private fill = 0;
+  private posted = 0;
+
+  constructor(
+    private readonly out: AsyncPoster,
+    ring: SharedArrayBuffer,
+  ) {
+    this.ring = new Uint8Array(ring);
+  }
+
+  async write(chunk: Buffer): Promise<void> {
+    for (let at = 0; at < chunk.length; ) {
+      if (this.slot < 0) {
+        await this.out.room(); // the slot about to be written is not the one being read
+        this.slot = this.posted % RING_SLOTS;
+        this.fill = 0;
+      }
+      const n = Math.min(chunk.length - at, RING_SLOT_BYTES - this.fill);
+      this.ring.set(chunk.subarray(at, at + n), this.slot * RING_SLOT_BYTES + this.fill);
+      this.fill += n;
+      at += n;
+      if (this.fill === RING_SLOT_BYTES) this.flush();
+    }
+  }
+
+  flush(): void {
+    if (this.slot < 0 || this.fill === 0) return;
+    if (this.out.abandoned) throw new Abandoned();
+    this.out.send({ type: 'data', slot: this.slot, length: this.fill } satisfies StreamMessage);
+    this.posted++;
+    this.slot = -1;
+  }
+}
 
 /** Checks a chunk against the stream's limits; a problem stops the reading. */
 function check(bs: ByteStream, bytes: number): ArchiveProblem | null {
@@ -42,24 +80,18 @@ function check(bs: ByteStream, bytes: number): ArchiveProblem | null {
 }
 
 /**
- * Streams a member to its reader. Damage (a zlib error, a short member, a CRC mismatch)
- * ends the member where it happened and is reported with the end, so the records read
- * before it are kept, as with a truncated file on disk.
+ * Streams a member to its reader through the reader's ring. Damage (a zlib error, a short
+ * member, a CRC mismatch) ends the member where it happened and is reported with the end,
+ * so the records read before it are kept, as with a truncated file on disk. Null when the
+ * reader left.
  */
-export async function pumpMember(bs: ByteStream, post: (m: StreamMessage, transfer?: ArrayBuffer[]) => Promise<void>): Promise<StreamMessage | null> {
+export async function pumpMember(bs: ByteStream, out: AsyncPoster, ring: SharedArrayBuffer): Promise<StreamMessage | null> {
   const hash = createHash('sha256');
+  const writer = new RingWriter(out, ring);
   let crc = 0;
   let bytes = 0;
   let problem: ArchiveProblem | null = null;
   let reading = true;
-  let pending = Buffer.allocUnsafeSlow(CHUNK);
-  let fill = 0;
-  const flush = async () => {
-    if (fill === 0) return;
-    const ab = pending.buffer.slice(pending.byteOffset, pending.byteOffset + fill) as ArrayBuffer;
-    fill = 0;
-    await post({ type: 'data', data: ab }, [ab]);
-  };
   try {
     try {
       for await (const chunk of bs.stream as AsyncIterable<Buffer>) {
@@ -73,22 +105,13 @@ export async function pumpMember(bs: ByteStream, post: (m: StreamMessage, transf
         }
         hash.update(chunk);
         if (bs.crc32 !== null) crc = crc32(chunk, crc);
-        for (let at = 0; at < chunk.length; ) {
-          const n = Math.min(chunk.length - at, CHUNK - fill);
-          chunk.copy(pending, fill, at, at + n);
-          fill += n;
-          at += n;
-          if (fill === CHUNK) {
-            await flush();
-            pending = Buffer.allocUnsafeSlow(CHUNK);
-          }
-        }
+        await writer.write(chunk);
       }
     } catch (err) {
       if (err instanceof Abandoned) throw err;
       problem ??= problemOf(err);
     }
-    await flush();
+    writer.flush();
   } catch (err) {
     if (err instanceof Abandoned) {
       if (bs.drain) await drain(bs.stream);

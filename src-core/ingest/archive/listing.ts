@@ -32,7 +32,8 @@ export interface Listing {
 /** Control messages, from any client thread to the unpack worker. */
 export type UnpackRequest =
   | { type: 'list'; ref: SourceRef; kind: ContainerKind; port: MessagePortLike; signal: SharedArrayBuffer }
-  | { type: 'open'; ref: SourceRef; port: MessagePortLike; signal: SharedArrayBuffer }
+  /** `ring`: RING_SLOTS slots of RING_SLOT_BYTES the member's bytes are written into (unpack-client.ts). */
+  | { type: 'open'; ref: SourceRef; port: MessagePortLike; signal: SharedArrayBuffer; ring: SharedArrayBuffer }
   /** The tar members a sequential import will take, in order (the rest are skipped). */
   | { type: 'plan'; container: SourceRef; indexes: number[] }
   /** Nobody reads this member any further. */
@@ -40,6 +41,15 @@ export type UnpackRequest =
   /** A control port for another thread (a parse worker). */
   | { type: 'connect'; port: MessagePortLike }
   | { type: 'shutdown' };
+
+/**
+ * A member's bytes go through a ring of shared slots, not a buffer per message: nothing is
+ * allocated per chunk, so nothing piles up for a reader's garbage collector (transferred
+ * buffers held ~100 MB more at the peak of a 1 GB import). A reader holds one slot while it
+ * reads it and takes the next message only then; the worker runs at most MAX_IN_FLIGHT
+ * messages ahead, so with one slot more than that it never writes a slot being read.
+ */
+export const RING_SLOT_BYTES = 256 * 1024;
 
 /** Messages on a listing's port. */
 export type ListMessage =
@@ -50,7 +60,8 @@ export type ListMessage =
 
 /** Messages on a member stream's port. */
 export type StreamMessage =
-  | { type: 'data'; data: ArrayBuffer }
+  /** `length` bytes are in ring slot `slot`, until the reader takes the next message. */
+  | { type: 'data'; slot: number; length: number }
   /** The end of the member's bytes; `problem` when its data did not check out (the bytes read are kept). */
   | { type: 'end'; sha256: string; bytes: number; problem: ArchiveProblem | null }
   /** The member could not be opened at all. */

@@ -8,10 +8,18 @@ import path from 'node:path';
 import { MessageChannel, type MessagePort, type Transferable, type Worker } from 'node:worker_threads';
 import type { ByteSource, SourceEnd } from '../text/byte-source.js';
 import { newSignal, SyncReceiver } from '../sync-port.js';
+
+const RING_BYTES = (MAX_IN_FLIGHT + 1) * RING_SLOT_BYTES;
+/**
+ * Rings of streams that ended, for the next stream of this thread. A ring whose stream was
+ * abandoned is not reused: the worker may still be writing into it.
+ */
+const freeRings: SharedArrayBuffer[] = [];
 import { startWorker } from '../worker-spawn.js';
 import { ArchiveError } from './errors.js';
 import type { ArchiveLimits } from './limits.js';
-import type { ListMessage, Listing, MemberInfo, StreamMessage, UnpackRequest } from './listing.js';
+import { RING_SLOT_BYTES, type ListMessage, type Listing, type MemberInfo, type StreamMessage, type UnpackRequest } from './listing.js';
+import { MAX_IN_FLIGHT } from '../sync-port.js';
 import { displayPath, type ContainerKind, type SourceRef } from './refs.js';
 
 /** A member's bytes, read synchronously; hashed by the worker as they stream. */
@@ -20,9 +28,11 @@ export class MemberSource implements ByteSource {
   private at = 0;
   private finished: SourceEnd | null = null;
   private read_ = 0;
+  private closed = false;
 
   constructor(
     private readonly rx: SyncReceiver,
+    private readonly ring: SharedArrayBuffer,
     readonly size: number | null,
     private readonly name: string,
   ) {}
@@ -40,7 +50,7 @@ export class MemberSource implements ByteSource {
       if (this.finished) return 0;
       const m = this.rx.receive() as StreamMessage;
       if (m.type === 'data') {
-        this.chunk = Buffer.from(m.data);
+        this.chunk = Buffer.from(this.ring, m.slot * RING_SLOT_BYTES, m.length);
         this.at = 0;
       } else if (m.type === 'end') {
         this.finished = { sha256: m.sha256, problem: m.problem };
@@ -61,7 +71,10 @@ export class MemberSource implements ByteSource {
   }
 
   close(): void {
+    if (this.closed) return;
+    this.closed = true;
     this.rx.close(this.finished !== null);
+    if (this.finished?.sha256 && freeRings.length < 4) freeRings.push(this.ring);
   }
 }
 
@@ -94,16 +107,16 @@ export class UnpackClient {
     return new UnpackClient((m, t) => port.postMessage(m, t), null, port, null);
   }
 
-  private request(type: 'list' | 'open', ref: SourceRef, kind: ContainerKind = 'zip'): SyncReceiver {
+  private request(m: { type: 'list'; kind: ContainerKind } | { type: 'open'; ring: SharedArrayBuffer }, ref: SourceRef): SyncReceiver {
     const { port1, port2 } = new MessageChannel();
     const signal = newSignal();
-    this.post(type === 'list' ? { type, ref, kind, port: port2, signal } : { type, ref, port: port2, signal }, [port2]);
+    this.post({ ...m, ref, port: port2, signal }, [port2]);
     return new SyncReceiver(port1, signal, 'the unpack worker');
   }
 
   /** Every member of a container (its first level), with what its first bytes are. */
   list(ref: SourceRef, kind: ContainerKind): Listing {
-    const rx = this.request('list', ref, kind);
+    const rx = this.request({ type: 'list', kind }, ref);
     const members: MemberInfo[] = [];
     try {
       for (;;) {
@@ -119,7 +132,8 @@ export class UnpackClient {
 
   /** A member's bytes from the start. Close it when done, read or not. */
   open(ref: SourceRef, size: number | null): MemberSource {
-    return new MemberSource(this.request('open', ref), size, displayPath(ref));
+    const ring = freeRings.pop() ?? new SharedArrayBuffer(RING_BYTES);
+    return new MemberSource(this.request({ type: 'open', ring }, ref), ring, size, displayPath(ref));
   }
 
   /** The tar members an import will read (or release), in order. */

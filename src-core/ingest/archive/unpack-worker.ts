@@ -197,25 +197,46 @@ async function list(ref: SourceRef, kind: ContainerKind, post: (info: MemberInfo
   return { kind, otherEntries: other, problem };
 }
 
+/** Requests being served: told of it if the worker meets an error no request caught. */
+const active = new Set<AsyncPoster>();
+
+function poster(port: MessagePort, signal: SharedArrayBuffer): AsyncPoster {
+  const p = new AsyncPoster(port, signal);
+  active.add(p);
+  return p;
+}
+
+function finish(p: AsyncPoster, message: unknown): void {
+  active.delete(p);
+  p.final(message);
+}
+
+// A library's callback that throws must not leave a reader waiting: each reader blocks
+// until its answer comes, and the worker's death would not tell it.
+process.on('uncaughtException', (err) => {
+  for (const p of active) p.final({ type: 'error', message: `the unpack worker failed: ${err.message}`, kind: 'corrupt' });
+  active.clear();
+});
+
 async function handle(m: UnpackRequest): Promise<void> {
   switch (m.type) {
     case 'list': {
-      const poster = new AsyncPoster(m.port, m.signal);
+      const out = poster(m.port, m.signal);
       try {
-        const end = await list(m.ref, m.kind, (info) => poster.post({ type: 'member', info }));
-        poster.final({ type: 'end', listing: end });
+        const end = await list(m.ref, m.kind, (info) => out.post({ type: 'member', info }));
+        finish(out, { type: 'end', listing: end });
       } catch (err) {
-        poster.final({ type: 'error', message: problemOf(err).message, kind: problemOf(err).kind });
+        finish(out, { type: 'error', message: problemOf(err).message, kind: problemOf(err).kind });
       }
       return;
     }
     case 'open': {
-      const poster = new AsyncPoster(m.port, m.signal);
+      const out = poster(m.port, m.signal);
       try {
-        const end = await pumpMember(await bytesOf(m.ref), (msg, transfer) => poster.post(msg, transfer));
-        poster.final(end);
+        const end = await pumpMember(await bytesOf(m.ref), out, m.ring);
+        finish(out, end);
       } catch (err) {
-        poster.final({ type: 'error', message: problemOf(err).message });
+        finish(out, { type: 'error', message: problemOf(err).message });
       }
       return;
     }

@@ -2,7 +2,7 @@
 // random access to any member). Names are decoded and checked here, member by member,
 // so one bad name is one refused member, not a refused archive.
 import fs from 'node:fs';
-import { pipeline, type Readable } from 'node:stream';
+import { pipeline, Readable } from 'node:stream';
 import { createInflateRaw } from 'node:zlib';
 import yauzl from 'yauzl';
 import { ArchiveError, problemOf, type ArchiveProblem } from './errors.js';
@@ -27,14 +27,73 @@ export interface ByteRange {
   size: number;
 }
 
-/** Reads a range of a file, for yauzl: a stored zip inside a zip is read in place. */
+/** Positioned reads of [start, end) on a shared descriptor, which it never closes. */
+class FdRangeStream extends Readable {
+  private pos: number;
+
+  constructor(
+    private readonly fd: number,
+    start: number,
+    private readonly end: number,
+  ) {
+    super({ highWaterMark: 1024 * 1024 });
+    this.pos = start;
+  }
+
+  override _read(size: number): void {
+    const n = Math.min(size, 1024 * 1024, this.end - this.pos);
+    if (n <= 0) {
+      this.push(null);
+      return;
+    }
+    const buf = Buffer.allocUnsafe(n);
+    fs.read(this.fd, buf, 0, n, this.pos, (err, got) => {
+      if (this.destroyed) return;
+      if (err) this.destroy(err);
+      else if (got === 0) this.destroy(new Error('unexpected end of file'));
+      else {
+        this.pos += got;
+        this.push(got === n ? buf : buf.subarray(0, got));
+      }
+    });
+  }
+}
+
+/**
+ * Reads a range of a file for yauzl (a stored zip inside a zip is read in place), with
+ * positioned reads on one descriptor. Also used for zips on disk: yauzl's own file reader
+ * fails when a member stream is dropped with a read queued (several members read at once,
+ * one abandoned), and Node's file streams close a shared descriptor when destroyed.
+ */
 class RangeReader extends yauzl.RandomAccessReader {
+  private readonly fd: number;
+
   constructor(private readonly range: ByteRange) {
     super();
+    this.fd = fs.openSync(range.path, 'r');
   }
 
   override _readStreamForRange(start: number, end: number): Readable {
-    return fs.createReadStream(this.range.path, { start: this.range.offset + start, end: this.range.offset + end - 1 });
+    return new FdRangeStream(this.fd, this.range.offset + start, this.range.offset + end);
+  }
+
+  override read(buffer: Buffer, offset: number, length: number, position: number, callback: (err: Error | null) => void): void {
+    let done = 0;
+    const step = (): void => {
+      fs.read(this.fd, buffer, offset + done, length - done, this.range.offset + position + done, (err, n) => {
+        if (err) return callback(err);
+        if (n === 0) return callback(new Error('unexpected end of file'));
+        done += n;
+        if (done < length) step();
+        else callback(null);
+      });
+    };
+    if (length === 0) callback(null);
+    else step();
+  }
+
+  override close(callback: (err: Error | null) => void): void {
+    fs.close(this.fd, callback);
   }
 }
 
@@ -58,10 +117,7 @@ export class ZipContainer {
   static async open(at: ByteRange): Promise<ZipContainer> {
     let zip: yauzl.ZipFile;
     try {
-      zip =
-        at.offset === 0 && at.size === fs.statSync(at.path).size
-          ? await promised<yauzl.ZipFile>((cb) => yauzl.open(at.path, OPTIONS, cb))
-          : await promised<yauzl.ZipFile>((cb) => yauzl.fromRandomAccessReader(new RangeReader(at), at.size, OPTIONS, cb));
+      zip = await promised<yauzl.ZipFile>((cb) => yauzl.fromRandomAccessReader(new RangeReader(at), at.size, OPTIONS, cb));
     } catch (err) {
       throw new ArchiveError('corrupt', `not a readable zip: ${(err as Error).message}`);
     }
@@ -133,7 +189,7 @@ export class ZipContainer {
   /** A member's uncompressed bytes, checked against the central directory's size and CRC-32. */
   async stream(m: ZipMember): Promise<ByteStream> {
     const raw = await promised<Readable>((cb) => this.zip.openReadStream(m.entry, { decodeFileData: false }, cb));
-    const stream = m.entry.compressionMethod === 8 ? pipeline(raw, createInflateRaw(), () => undefined) : raw;
+    const stream = m.entry.compressionMethod === 8 ? pipeline(raw, createInflateRaw({ chunkSize: 256 * 1024 }), () => undefined) : raw;
     return { stream, declared: m.entry.uncompressedSize, crc32: m.entry.crc32, consumed: null, ratio: null, drain: false, done: () => undefined };
   }
 
