@@ -59,7 +59,7 @@ export function gzipSizeHint(file: string): number | null {
 export function gunzipStream(compressed: ByteStream, limits: ArchiveLimits): ByteStream {
   let consumed = 0;
   compressed.stream.on('data', (chunk: Buffer) => (consumed += chunk.length));
-  const stream = pipeline(compressed.stream, createGunzip({ chunkSize: 256 * 1024 }), () => undefined);
+  const stream = pipeline(compressed.stream, createGunzip({ chunkSize: 64 * 1024 }), () => undefined);
   return {
     stream,
     declared: null,

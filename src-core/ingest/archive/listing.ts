@@ -49,7 +49,7 @@ export type UnpackRequest =
  * reads it and takes the next message only then; the worker runs at most MAX_IN_FLIGHT
  * messages ahead, so with one slot more than that it never writes a slot being read.
  */
-export const RING_SLOT_BYTES = 256 * 1024;
+export const RING_SLOT_BYTES = 64 * 1024;
 
 /** Messages on a listing's port. */
 export type ListMessage =

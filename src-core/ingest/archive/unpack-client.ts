@@ -95,7 +95,9 @@ export class UnpackClient {
     const tempDir = path.join(os.tmpdir(), `longtail-unpack-${process.pid}-${tempDirs++}`);
     const worker = startWorker(new URL('./unpack-worker.js', import.meta.url), import.meta.url, {
       workerData: { limits, tempDir },
-      resourceLimits: { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 16 },
+      // Its own objects are few (listings, streams in flight); the buffers zlib makes are
+      // collected as it goes (byte-stream.ts).
+      resourceLimits: { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 2 },
     });
     worker.on('error', () => undefined);
     worker.unref();

@@ -36,12 +36,12 @@ class FdRangeStream extends Readable {
     start: number,
     private readonly end: number,
   ) {
-    super({ highWaterMark: 1024 * 1024 });
+    super({ highWaterMark: 64 * 1024 });
     this.pos = start;
   }
 
   override _read(size: number): void {
-    const n = Math.min(size, 1024 * 1024, this.end - this.pos);
+    const n = Math.min(size, 64 * 1024, this.end - this.pos);
     if (n <= 0) {
       this.push(null);
       return;
@@ -189,7 +189,7 @@ export class ZipContainer {
   /** A member's uncompressed bytes, checked against the central directory's size and CRC-32. */
   async stream(m: ZipMember): Promise<ByteStream> {
     const raw = await promised<Readable>((cb) => this.zip.openReadStream(m.entry, { decodeFileData: false }, cb));
-    const stream = m.entry.compressionMethod === 8 ? pipeline(raw, createInflateRaw({ chunkSize: 256 * 1024 }), () => undefined) : raw;
+    const stream = m.entry.compressionMethod === 8 ? pipeline(raw, createInflateRaw({ chunkSize: 64 * 1024 }), () => undefined) : raw;
     return { stream, declared: m.entry.uncompressedSize, crc32: m.entry.crc32, consumed: null, ratio: null, drain: false, done: () => undefined };
   }
 
