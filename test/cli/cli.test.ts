@@ -34,7 +34,7 @@ describe('longtail hunt FILES (one-shot, temporary case)', () => {
       window: { spec: { kind: 'days', days: 30 }, newest: '2020-10-19T07:30:46.8560000Z', from: '2020-09-19T07:30:46.8560000Z', to: '2020-10-19T07:30:46.8560000Z' },
     });
     const sha256 = createHash('sha256').update(fs.readFileSync(PSEXEC)).digest('hex');
-    expect(report.inputs).toEqual([{ file: PSEXEC, sha256, format: 'ndjson/security-datasets', records: 286 }]);
+    expect(report.inputs).toEqual([{ file: PSEXEC, sha256, format: 'ndjson/security-datasets', records: 286, container: null }]);
     expect(report.rows).toHaveLength(1);
     const row = report.rows[0]!;
     expect(row).toMatchObject({

@@ -77,7 +77,7 @@ describe('JSON report', () => {
     expect(row['hash']).toBeNull();
     expect(row['serviceInstall']).toBeNull();
     expect(row['remotePorts']).toEqual([443]);
-    expect(parsed['inputs']).toEqual([{ file: '@evil.json', sha256: expect.any(String), format: 'test', records: 0 }]);
+    expect(parsed['inputs']).toEqual([{ file: '@evil.json', sha256: expect.any(String), format: 'test', records: 0, container: null }]);
     const params = parsed['parameters'] as Record<string, unknown>;
     expect(params['allowlist']).toEqual([]);
     expect((params['pathRules'] as unknown[]).length).toBe(2);
