@@ -11,6 +11,7 @@ import { isFlatWindowsEvent, jsonDialect, mapJsonRecord } from './mappers/json-r
 import { RecordError, skip, type MapResult } from './mappers/types.js';
 import { isUsedWinEvent, mapWinEvent, unusedReason } from './mappers/windows-event.js';
 import { readEvtx } from './evtx/index.js';
+import { evtxecmdCsvStream } from './evtxecmd/csv-stream.js';
 import { hostKey } from '../normalize/values.js';
 import { LocalOffsetCounter } from './local-offset.js';
 import type { Detection } from './detect.js';
@@ -277,6 +278,8 @@ export function openRecordStream(path: string, det: Detection): RecordStream {
       return csvStream(path, det);
     case 'json':
       return jsonStream(path);
+    case 'evtxecmd-csv':
+      return evtxecmdCsvStream(path);
     default:
       throw new RecordError(`unsupported format: ${det.reason ?? det.family}`);
   }
