@@ -96,6 +96,17 @@ describe('detection by content', () => {
     const winlog = JSON.parse(fs.readFileSync(corpus('json', 'winlogbeat', 'security-windows2019_4688_Process_Created.golden.json'), 'utf8')) as unknown[];
     expect(new Set(winlog.map(jsonDialect))).toEqual(new Set(['winlog']));
   });
+
+  it('does not read EvtxECmd --fj output (the whole event) as its records: decision 46', () => {
+    const fj = {
+      Event: {
+        System: { Provider: { '@Name': 'Microsoft-Windows-Sysmon' }, EventID: '1', TimeCreated: { '@SystemTime': '2026-10-20 09:00:00.1251234' }, Computer: 'WS01' },
+        EventData: JSON.parse(SYSMON1).EventData,
+      },
+    };
+    expect(jsonDialect(fj)).toBe('unknown');
+    expect(mapJsonRecord(fj, { ref: 'line 1', localOffsetMinutes: 0 })).toEqual({ skip: 'JSON document of an unknown kind' });
+  });
 });
 
 describe('the Payload (Newtonsoft SerializeXmlNode of the EventData)', () => {
