@@ -3,8 +3,9 @@
 import fs from 'node:fs';
 import { sniffEncoding } from './text/encoding.js';
 import { looksLikeDefenderColumns } from './mappers/defender.js';
+import { evtxecmdHeader } from './evtxecmd/format.js';
 
-export type Family = 'evtx' | 'json' | 'defender-csv' | 'ecs-csv' | 'unknown';
+export type Family = 'evtx' | 'json' | 'defender-csv' | 'ecs-csv' | 'evtxecmd-csv' | 'unknown';
 
 export interface Detection {
   family: Family;
@@ -84,6 +85,11 @@ export function detectHead(head: Buffer): Detection {
   const delimiter = [',', ';', '\t'].reduce((a, b) => (firstLine.split(b).length > firstLine.split(a).length ? b : a));
   const cols = headerFields(firstLine, delimiter);
   if (cols.length >= 3) {
+    const evtxecmd = evtxecmdHeader(cols);
+    if (evtxecmd === 'evtxecmd') return { family: 'evtxecmd-csv', encoding };
+    if (evtxecmd === 'evtxecmd-without-payload') {
+      return { family: 'unknown', encoding, reason: 'EvtxECmd CSV without its Payload column (the event data): nothing to map' };
+    }
     if (looksLikeDefenderColumns(cols)) {
       return { family: 'defender-csv', encoding, sentinel: cols.some((c) => /\[(UTC|Local Time)\]$/i.test(c)) };
     }

@@ -11,7 +11,9 @@ import { isFlatWindowsEvent, jsonDialect, mapJsonRecord } from './mappers/json-r
 import { RecordError, skip, type MapResult } from './mappers/types.js';
 import { isUsedWinEvent, mapWinEvent, unusedReason } from './mappers/windows-event.js';
 import { readEvtx } from './evtx/index.js';
-import { hostKey, isGenericHost } from '../normalize/values.js';
+import { evtxecmdCsvStream } from './evtxecmd/csv-stream.js';
+import { evtxDedupeKey } from './evtxecmd/map.js';
+import { HostNames } from './host-names.js';
 import { LocalOffsetCounter } from './local-offset.js';
 import type { Detection } from './detect.js';
 import type { NoteLevel } from './note-log.js';
@@ -274,8 +276,8 @@ function evtxStream(input: StreamInput): RecordStream {
           return mapWinEvent({
             eventId: r.eventId, provider: r.provider, channel: r.channel, computer, time: r.timeCreated,
             recordId: String(r.recordId), data: r.data, ref,
-            // Spec section 1: same host, channel and EventRecordID.
-            dedupeKey: `evtx|${hostKey(computer ?? '')}|${r.channel.toLowerCase()}|${r.recordId}`,
+            // Spec section 1: same host, channel and EventRecordID (EvtxECmd output gives the same key).
+            dedupeKey: evtxDedupeKey(computer ?? '', r.channel, String(r.recordId)),
           });
         },
       };
@@ -289,50 +291,6 @@ function evtxStream(input: StreamInput): RecordStream {
     format: () => 'evtx', records: records(), notes, bytesRead: () => reader.stats.bytes, close: () => source.close(),
     end: () => source.end?.() ?? null,
   };
-}
-
-/**
- * A collection's host name for records whose Computer is missing or generic (decision 43),
- * and what the import log says of it: which name was used, for how many records.
- */
-export class HostNames {
-  private replaced = 0;
-  private readonly generic = new Set<string>();
-  private readonly seen = new Set<string>();
-
-  constructor(private readonly hint: HostHint | null) {}
-
-  of(computer: string | null): string | null {
-    if (!isGenericHost(computer)) {
-      if (this.seen.size < 20) this.seen.add(hostKey(computer!));
-      return computer;
-    }
-    if (!this.hint) return computer;
-    this.replaced++;
-    if (this.generic.size < 5) this.generic.add(computer === null || computer.trim() === '' ? '(none)' : computer);
-    return this.hint.name;
-  }
-
-  notes(): FileNote[] {
-    if (!this.hint) return [];
-    const out: FileNote[] = [];
-    const hint = this.hint;
-    if (this.replaced > 0) {
-      out.push({
-        level: 'info',
-        reason: `host name "${hint.name}" from ${hint.from}: the logs' Computer field was missing or generic (${[...this.generic].join(', ')}) in ${this.replaced} record(s)`,
-      });
-    }
-    if (this.seen.size > 0) {
-      const others = [...this.seen].filter((h) => h !== hostKey(hint.name));
-      out.push(
-        others.length === 0
-          ? { level: 'info', reason: `host name from the logs' Computer field, as ${hint.from} says ("${hint.name}")` }
-          : { level: 'warning', reason: `host name from the logs' Computer field (${others.slice(0, 5).join(', ')}), which differs from "${hint.name}" in ${hint.from}` },
-      );
-    }
-    return out;
-  }
 }
 
 /** Issue messages carry offsets and values; the log groups by the words before them. */
@@ -349,6 +307,8 @@ export function openRecordStream(input: StreamInput, det: Detection): RecordStre
       return csvStream(input, det);
     case 'json':
       return jsonStream(input);
+    case 'evtxecmd-csv':
+      return evtxecmdCsvStream(input);
     default:
       throw new RecordError(`unsupported format: ${det.reason ?? det.family}`);
   }

@@ -24,7 +24,7 @@ export function hostKey(name: string): string {
 /**
  * Computer names that say nothing about which host a log came from: absent, placeholders,
  * loopback, and the names of Windows PE (where offline collections and images are often
- * processed). A collection's own host name replaces them (issue 10, decision 43).
+ * processed). A collection's own host name replaces them (issue 10, decision 47).
  */
 const GENERIC_HOSTS = new Set(['', '-', '?', 'localhost', 'localhost.localdomain', '127.0.0.1', '::1', 'minwinpc', 'unknown', 'n/a', 'none', 'null']);
 

@@ -86,7 +86,7 @@ export function ImportScreen() {
             )}
           </p>
           <p className="muted small">
-            EVTX, Defender (CSV, JSON, NDJSON), Elastic (NDJSON, _search JSON, Kibana CSV), Winlogbeat and Security-Datasets JSON.
+            EVTX, Defender (CSV, JSON, NDJSON), Elastic (NDJSON, _search JSON, Kibana CSV), Winlogbeat and Security-Datasets JSON, EvtxECmd CSV and JSON.
             The format is read from the content; folders are searched, and files that are not data are skipped.
             Importing a file again stores nothing twice.
           </p>

@@ -1,5 +1,5 @@
 // Collector layouts: which files of a collection are event logs of which host, and where
-// the host name comes from when the logs do not say (decision 43).
+// the host name comes from when the logs do not say (decision 47).
 //
 // - Velociraptor offline collection (a zip per host, or its extracted folder):
 //   `uploads/<accessor>/<URL-escaped path>` (e.g. `uploads/auto/C%3A/Windows/System32/

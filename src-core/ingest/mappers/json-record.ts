@@ -11,8 +11,10 @@ import { mapEcs } from './ecs.js';
 import { RecordError, skip, type MapResult } from './types.js';
 import { mapWinEvent } from './windows-event.js';
 import { isWinlogDoc, mapWinlog } from './winlog.js';
+import { isEvtxECmdDocument } from '../evtxecmd/format.js';
+import { mapEvtxECmd } from '../evtxecmd/map.js';
 
-export type JsonDialect = 'defender-streaming' | 'defender-row' | 'security-datasets' | 'winlog' | 'ecs' | 'unknown';
+export type JsonDialect = 'defender-streaming' | 'defender-row' | 'security-datasets' | 'evtxecmd' | 'winlog' | 'ecs' | 'unknown';
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -50,6 +52,8 @@ function classify(v: Record<string, unknown>): Classified {
     return { dialect: 'defender-streaming', doc: v['properties'], id: null, flat: null };
   }
   const { doc, id } = unwrapHit(v);
+  // Before Security-Datasets: EvtxECmd records also carry EventId, Channel and Computer.
+  if (isEvtxECmdDocument(doc)) return { dialect: 'evtxecmd', doc, id, flat: null };
   if (isFlatWindowsEvent(doc)) return { dialect: 'security-datasets', doc, id, flat: null };
   // Defender API rows always carry DeviceName; checking it first keeps ECS documents cheap.
   if ('DeviceName' in doc && !('@timestamp' in doc) && looksLikeDefenderColumns(Object.keys(doc))) {
@@ -117,6 +121,9 @@ export function mapJsonRecord(value: unknown, ctx: JsonRecordContext): MapResult
       return mapDefender(c.doc, null, { ref: ctx.ref, fallbackKey: 'ReportId' in c.doc ? null : dedupe() });
     case 'security-datasets':
       return flatWindows(c.doc, ctx, dedupe());
+    case 'evtxecmd':
+      // EVTX records rendered by EvtxECmd: the EVTX duplicate key, not the JSON one (decision 42).
+      return mapEvtxECmd(c.doc, ctx.ref);
     case 'winlog':
     case 'ecs': {
       const d = c.flat!;
