@@ -34,17 +34,18 @@ export interface RawRecord {
 /** Re-reading big files is slow: remember files verified unchanged (by size and mtime). */
 const verified = new Map<string, { size: number; mtimeMs: number; sha256: string }>();
 
-function checkFile(file: string, sha256: string): string | null {
+/** `what`: the input file itself, or the archive on disk a member was read from. */
+function checkFile(file: string, sha256: string, what: 'file' | 'archive' = 'file'): string | null {
   let st: fs.Stats;
   try {
     st = fs.statSync(file);
   } catch {
-    return 'the input file is no longer at this path';
+    return `the input ${what} is no longer at this path`;
   }
   const known = verified.get(file);
   if (known && known.size === st.size && known.mtimeMs === st.mtimeMs && known.sha256 === sha256) return null;
   const now = sha256File(file);
-  if (now !== sha256) return `the file at this path has changed since it was imported (SHA-256 now ${now})`;
+  if (now !== sha256) return `the ${what} at this path has changed since it was imported (SHA-256 now ${now})`;
   verified.set(file, { size: st.size, mtimeMs: st.mtimeMs, sha256 });
   return null;
 }
@@ -144,9 +145,7 @@ export function rawRecord(db: Db, table: RecordTable, id: number): RawRecord {
   if (!row) throw new ApiError('not-found', `no ${table} event #${id} in this case`);
   const out: RawRecord = { file: row.path, sha256: row.sha256, format: row.format, ref: row.ref, text: null, unavailable: null };
   const archived = sourceOf(db, row);
-  out.unavailable = archived
-    ? checkFile(archived.file.path, archived.file.sha256)?.replace('input file', 'archive') ?? null
-    : checkFile(row.path, row.sha256);
+  out.unavailable = archived ? checkFile(archived.file.path, archived.file.sha256, 'archive') : checkFile(row.path, row.sha256);
   if (out.unavailable) return out;
   const unpack = archived ? UnpackClient.start() : null;
   const open: Open = () => (unpack ? unpack.open(archived!.ref, null) : openFileSource(row.path));

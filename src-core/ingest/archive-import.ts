@@ -98,9 +98,7 @@ export class ArchiveExpander {
       node.result.error = `cannot read the ${node.kind} archive: ${problemText(problemOf(err))}`;
       return [];
     }
-    if (listing.problem) {
-      node.notes.add('error', `${problemText(listing.problem)}; the members listed before the damage are read`, null);
-    }
+    if (listing.problem) node.notes.add('error', problemText(listing.problem), null);
     const names = listing.members.filter((m) => !m.problem).map((m) => m.step.name);
     const collections = findCollections(
       names,

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
-import type { HostHint } from './archive/layout.js';
+import { collectionOf, findCollections, type HostHint } from './archive/layout.js';
 
 /** Extensions that announce data: such a file that we cannot read is an error, not noise. */
 export const DATA_EXTENSIONS = new Set(['.evtx', '.csv', '.json', '.jsonl', '.ndjson', '.tsv', '.zip', '.gz', '.tgz', '.tar']);
@@ -18,22 +18,51 @@ export interface InputFile {
   metadata?: string | null;
 }
 
-/** Files and folders (walked recursively, in name order) → the files to import. */
+/** Collection metadata bigger than this is not read for a host name. */
+const SMALL_FILE = 1024 * 1024;
+
+function readSmall(file: string): Buffer | null {
+  try {
+    return fs.statSync(file).size <= SMALL_FILE ? fs.readFileSync(file) : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Files and folders (walked recursively, in name order) → the files to import. A folder
+ * holding an extracted collection (Velociraptor, KAPE: archive/layout.ts) gives its files
+ * the host name the collection names, and says which files are its own bookkeeping.
+ */
 export function expandInputs(inputs: readonly string[]): InputFile[] {
   const out: InputFile[] = [];
-  const walk = (dir: string) => {
+  const walk = (dir: string, into: InputFile[]) => {
     const entries = fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1));
     for (const e of entries) {
       const full = path.join(dir, e.name);
-      if (e.isDirectory()) walk(full);
-      else if (e.isFile()) out.push({ path: full, explicit: false });
+      if (e.isDirectory()) walk(full, into);
+      else if (e.isFile()) into.push({ path: full, explicit: false });
     }
   };
   for (const input of inputs) {
     // A path that cannot be read is still listed: its import fails and says why.
     const st = fs.statSync(input, { throwIfNoEntry: false });
-    if (st?.isDirectory()) walk(input);
-    else out.push({ path: input, explicit: true });
+    if (!st?.isDirectory()) {
+      out.push({ path: input, explicit: true });
+      continue;
+    }
+    const files: InputFile[] = [];
+    walk(input, files);
+    const rel = (f: InputFile) => path.relative(input, f.path).split(path.sep).join('/');
+    const collections = findCollections(files.map(rel), (name) => readSmall(path.join(input, name)), path.resolve(input));
+    for (const f of files) {
+      const c = collectionOf(collections, rel(f));
+      if (c) {
+        f.hostHint = c.host;
+        if (c.metadata.has(rel(f))) f.metadata = 'Velociraptor collection metadata';
+      }
+      out.push(f);
+    }
   }
   return out;
 }

@@ -24,6 +24,8 @@ export interface ByteStream {
   drain: boolean;
   /** Called once the stream is finished with, read or not. */
   done: () => void;
+  /** Said at the end when nothing else went wrong (a recovered member the file's end cuts). */
+  endProblem?: ArchiveProblem;
 }
 
 /**
@@ -157,6 +159,7 @@ export async function pumpMember(bs: ByteStream, out: AsyncPoster, ring: SharedA
   if (!problem && bs.crc32 !== null && (crc >>> 0) !== (bs.crc32 >>> 0)) {
     problem = { kind: 'damaged', message: `CRC-32 ${hex(crc)} where the header says ${hex(bs.crc32)}: the data is damaged` };
   }
+  problem ??= bs.endProblem ?? null;
   return { type: 'end', sha256: hash.digest('hex'), bytes, problem };
 }
 

@@ -18,7 +18,8 @@ import type { Listing, MemberInfo, UnpackRequest } from './listing.js';
 import { childRef, parentRef, refKey, type ContainerKind, type SourceRef } from './refs.js';
 import { sniffContainer } from './sniff.js';
 import { TarContainer, type TarEntry } from './tar-container.js';
-import { ZipContainer, type ByteRange } from './zip-container.js';
+import { ZipContainer, type ByteRange, type ZipReader } from './zip-container.js';
+import { RecoveredZip } from './zip-recovery.js';
 
 interface UnpackWorkerData {
   limits?: Partial<ArchiveLimits>;
@@ -33,7 +34,7 @@ const HEAD_BYTES = 64 * 1024;
 /** A gzip member whose size is not known is taken as big: its own group, a parse worker. */
 const UNKNOWN_SIZE = 64 * 1024 * 1024;
 
-const zips = new Map<string, Promise<ZipContainer>>();
+const zips = new Map<string, Promise<ZipReader>>();
 const tars = new Map<string, TarContainer>();
 
 function fileStream(file: string): ByteStream {
@@ -82,13 +83,20 @@ function tarOf(ref: SourceRef): TarContainer {
   return t;
 }
 
-function zipOf(ref: SourceRef): Promise<ZipContainer> {
+function zipOf(ref: SourceRef): Promise<ZipReader> {
   const key = refKey(ref);
   let z = zips.get(key);
   if (!z) {
     z = (async () => {
       const range = (await rangeOf(ref)) ?? (await tempCopy(ref));
-      return ZipContainer.open(range);
+      try {
+        return await ZipContainer.open(range);
+      } catch (err) {
+        // No central directory (a zip cut short): its members from their local headers.
+        const recovered = RecoveredZip.scan(range, (err as Error).message.replace(/^not a readable zip: /, ''));
+        if (!recovered) throw err;
+        return recovered;
+      }
     })();
     zips.set(key, z);
   }
@@ -152,15 +160,14 @@ function nameProblem(name: string): ArchiveProblem | null {
 async function list(ref: SourceRef, kind: ContainerKind, post: (info: MemberInfo) => Promise<void>): Promise<Omit<Listing, 'members'>> {
   if (kind === 'zip') {
     const zip = await zipOf(ref);
-    zip.markOverlaps();
     // Heads a few at a time: each is a small inflate, and many members are common.
     for (let i = 0; i < zip.members.length; i += 8) {
       const infos = await Promise.all(
         zip.members.slice(i, i + 8).map((m) =>
           memberInfo(
             {
-              step: { container: 'zip', name: m.name, index: m.index }, size: m.entry.uncompressedSize,
-              compressedSize: m.entry.compressedSize, modified: m.entry.getLastModDate().toISOString(), problem: m.problem,
+              step: { container: 'zip', name: m.name, index: m.index }, size: m.size ?? m.compressedSize,
+              compressedSize: m.compressedSize, modified: m.modified, problem: m.problem,
             },
             () => zip.stream(m),
           ),

@@ -14,10 +14,47 @@ const METHOD_NAMES: Record<number, string> = {
 };
 
 export interface ZipMember {
-  entry: yauzl.Entry;
   index: number;
   name: string;
   problem: ArchiveProblem | null;
+  /** Uncompressed size and CRC-32 as the zip declares them (null: not known, a recovered member cut short). */
+  size: number | null;
+  crc32: number | null;
+  compressedSize: number;
+  method: number;
+  modified: string | null;
+  /** From the central directory (ZipContainer). */
+  entry?: yauzl.Entry;
+  /** Where its data starts in the zip (a member recovered from its local header). */
+  dataStart?: number;
+}
+
+/** What a member's name, flags and method say about reading it (the same for both readers). */
+export function memberProblem(name: string, encrypted: boolean, method: number): ArchiveProblem | null {
+  const unsafe = yauzl.validateFileName(name);
+  if (unsafe !== null) return { kind: 'unsafe-name', message: `member name escapes the archive (${unsafe.replace(/:.*$/, '')}): not read` };
+  if (encrypted) return { kind: 'encrypted', message: 'encrypted (password-protected): not read' };
+  if (method !== 0 && method !== 8) {
+    return { kind: 'unsupported', message: `compression method ${method}${METHOD_NAMES[method] ? ` (${METHOD_NAMES[method]})` : ''} is not supported: not read` };
+  }
+  return null;
+}
+
+/** A member's raw bytes as its uncompressed bytes, checked against what the zip declares. */
+export function memberBytes(raw: Readable, m: ZipMember): ByteStream {
+  const stream = m.method === 8 ? pipeline(raw, createInflateRaw({ chunkSize: 64 * 1024 }), () => undefined) : raw;
+  return { stream, declared: m.size, crc32: m.crc32, consumed: null, ratio: null, drain: false, done: () => undefined };
+}
+
+/** A zip's members, from its central directory or recovered from its local headers. */
+export interface ZipReader {
+  readonly members: readonly ZipMember[];
+  readonly otherEntries: number;
+  readonly problem: ArchiveProblem | null;
+  member(index: number): ZipMember;
+  stream(m: ZipMember): Promise<ByteStream>;
+  storedRange(m: ZipMember, range: ByteRange): Promise<ByteRange | null>;
+  close(): void;
 }
 
 /** Where a zip's bytes lie in a file on disk: the file, or a stored member inside it. */
@@ -28,7 +65,7 @@ export interface ByteRange {
 }
 
 /** Positioned reads of [start, end) on a shared descriptor, which it never closes. */
-class FdRangeStream extends Readable {
+export class FdRangeStream extends Readable {
   private pos: number;
 
   constructor(
@@ -103,7 +140,7 @@ function promised<T>(f: (cb: (err: Error | null, value: T) => void) => void): Pr
   return new Promise((resolve, reject) => f((err, value) => (err ? reject(err) : resolve(value))));
 }
 
-export class ZipContainer {
+export class ZipContainer implements ZipReader {
   readonly members: ZipMember[] = [];
   private readonly byIndex = new Map<number, ZipMember>();
   /** Folders and other entries that are not files. */
@@ -123,6 +160,7 @@ export class ZipContainer {
     }
     const c = new ZipContainer(zip);
     await c.readEntries();
+    c.markOverlaps();
     return c;
   }
 
@@ -136,7 +174,10 @@ export class ZipContainer {
       });
       zip.on('end', () => resolve());
       zip.on('error', (err: Error) => {
-        this.problem = { kind: /end of central directory|signature/i.test(err.message) ? 'corrupt' : problemOf(err).kind, message: err.message };
+        this.problem = {
+          kind: /end of central directory|signature/i.test(err.message) ? 'corrupt' : problemOf(err).kind,
+          message: `the central directory is damaged after ${this.members.length + this.otherEntries} entries (${err.message}); the members before it are read`,
+        };
         resolve();
       });
       zip.readEntry();
@@ -151,15 +192,11 @@ export class ZipContainer {
       this.otherEntries++;
       return;
     }
-    let problem: ArchiveProblem | null = null;
-    const unsafe = yauzl.validateFileName(name);
-    if (unsafe !== null) problem = { kind: 'unsafe-name', message: `member name escapes the archive (${unsafe.replace(/:.*$/, '')}): not read` };
-    else if (entry.isEncrypted()) problem = { kind: 'encrypted', message: 'encrypted (password-protected): not read' };
-    else if (entry.compressionMethod !== 0 && entry.compressionMethod !== 8) {
-      const m = entry.compressionMethod;
-      problem = { kind: 'unsupported', message: `compression method ${m}${METHOD_NAMES[m] ? ` (${METHOD_NAMES[m]})` : ''} is not supported: not read` };
-    }
-    const m = { entry, index, name, problem };
+    const m: ZipMember = {
+      index, name, problem: memberProblem(name, entry.isEncrypted(), entry.compressionMethod), size: entry.uncompressedSize,
+      crc32: entry.crc32, compressedSize: entry.compressedSize, method: entry.compressionMethod,
+      modified: entry.getLastModDate().toISOString(), entry,
+    };
     this.members.push(m);
     this.byIndex.set(index, m);
   }
@@ -174,13 +211,14 @@ export class ZipContainer {
    * Members whose data overlaps another's: the "overlapping files" zip bomb reuses one
    * compressed kernel for every member. Checked on the central directory's offsets.
    */
-  markOverlaps(): void {
-    const byOffset = [...this.members].sort((a, b) => a.entry.relativeOffsetOfLocalHeader - b.entry.relativeOffsetOfLocalHeader);
+  private markOverlaps(): void {
+    const at = (m: ZipMember) => m.entry!.relativeOffsetOfLocalHeader;
+    const byOffset = [...this.members].sort((a, b) => at(a) - at(b));
     for (let i = 1; i < byOffset.length; i++) {
       const prev = byOffset[i - 1]!;
       const m = byOffset[i]!;
-      const prevEnd = prev.entry.relativeOffsetOfLocalHeader + 30 + prev.entry.fileNameLength + prev.entry.compressedSize;
-      if (m.entry.relativeOffsetOfLocalHeader < prevEnd && m.problem === null) {
+      const prevEnd = at(prev) + 30 + prev.entry!.fileNameLength + prev.compressedSize;
+      if (at(m) < prevEnd && m.problem === null) {
         m.problem = { kind: 'bomb', message: `its data overlaps member "${prev.name}" (a zip bomb construction): not read` };
       }
     }
@@ -188,16 +226,14 @@ export class ZipContainer {
 
   /** A member's uncompressed bytes, checked against the central directory's size and CRC-32. */
   async stream(m: ZipMember): Promise<ByteStream> {
-    const raw = await promised<Readable>((cb) => this.zip.openReadStream(m.entry, { decodeFileData: false }, cb));
-    const stream = m.entry.compressionMethod === 8 ? pipeline(raw, createInflateRaw({ chunkSize: 64 * 1024 }), () => undefined) : raw;
-    return { stream, declared: m.entry.uncompressedSize, crc32: m.entry.crc32, consumed: null, ratio: null, drain: false, done: () => undefined };
+    return memberBytes(await promised<Readable>((cb) => this.zip.openReadStream(m.entry!, { decodeFileData: false }, cb)), m);
   }
 
   /** Where a stored (uncompressed, unencrypted) member's bytes are, inside `range`; null otherwise. */
   async storedRange(m: ZipMember, range: ByteRange): Promise<ByteRange | null> {
-    if (m.entry.compressionMethod !== 0 || m.entry.isEncrypted()) return null;
-    const h = await promised<{ fileDataStart: number }>((cb) => this.zip.readLocalFileHeader(m.entry, { minimal: true }, cb));
-    return { path: range.path, offset: range.offset + h.fileDataStart, size: m.entry.compressedSize };
+    if (m.method !== 0 || m.entry!.isEncrypted()) return null;
+    const h = await promised<{ fileDataStart: number }>((cb) => this.zip.readLocalFileHeader(m.entry!, { minimal: true }, cb));
+    return { path: range.path, offset: range.offset + h.fileDataStart, size: m.compressedSize };
   }
 
   close(): void {
