@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
+import zlib from 'node:zlib';
 import { corpus } from '../helpers/corpus.js';
 import { tempCase, tempDir } from '../helpers/case-builder.js';
 import { caseEvents } from '../helpers/case-events.js';
@@ -127,6 +128,16 @@ describe('containers import what their loose files import', () => {
       [`${at('streaming.ndjson.gz')}!/streaming-api-excerpt.ndjson`, 'ndjson/defender-streaming', 'complete'],
       [at('streaming.ndjson.gz'), 'gzip', 'complete'],
     ]);
+  });
+
+  it('a .gz of several gzip members one after another (as `cat a.gz b.gz` makes): one stream', () => {
+    const lines = fs.readFileSync(STREAMING, 'utf8').split('\n').filter(Boolean);
+    const half = Math.floor(lines.length / 2);
+    const text = (l: string[]) => Buffer.from(l.join('\n') + '\n');
+    fs.writeFileSync(at('concatenated.ndjson.gz'), Buffer.concat([zlib.gzipSync(text(lines.slice(0, half))), zlib.gzipSync(text(lines.slice(half)))]));
+    fs.writeFileSync(at('loose', 'concatenated.ndjson'), text(lines));
+    const { files } = sameAsLoose(at('concatenated.ndjson.gz'), [at('loose', 'concatenated.ndjson')]);
+    expect(files[0]!.records).toBe(lines.length);
   });
 
   it('a tar.gz of a KAPE tree, read in one pass even with every member in a parse worker', () => {
