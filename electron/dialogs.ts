@@ -15,7 +15,7 @@ export interface Dialogs {
 
 /** The format is detected from content, so "All files" is offered too. */
 export const INPUT_FILTERS: FileFilter[] = [
-  { name: 'Triage data (EVTX, CSV, JSON)', extensions: ['evtx', 'csv', 'json', 'ndjson', 'jsonl', 'txt', 'log'] },
+  { name: 'Triage data (EVTX, CSV, JSON, archives)', extensions: ['evtx', 'csv', 'json', 'ndjson', 'jsonl', 'txt', 'log', 'zip', 'gz', 'tgz', 'tar'] },
   { name: 'All files', extensions: ['*'] },
 ];
 

@@ -44,15 +44,23 @@ export function caseInfo(db: Db, path: string): CaseInfo {
 }
 
 interface FileRow {
-  id: number; path: string; sha256: string; format: string | null; status: string; records: number; stored: number;
+  id: number; path: string; container: string | null; sha256: string; format: string | null; status: string; records: number; stored: number;
   duplicates: number; skipped: number; failed: number; time_min: string | null; time_max: string | null;
   hosts: string | null; started_at: string; finished_at: string | null; error: string | null;
 }
 
 export function importLog(db: Db): ImportLogEntry[] {
   const notes = db.prepare('SELECT level, reason, count, refs FROM import_note WHERE file_id = ? ORDER BY id');
-  return (db.prepare('SELECT * FROM input_file ORDER BY id').all() as FileRow[]).map((f) => ({
-    id: f.id, path: f.path, sha256: f.sha256, format: f.format, status: f.status, records: f.records, stored: f.stored,
+  const members = new Map<number, Record<string, number>>();
+  for (const r of db.prepare('SELECT container_id AS id, status, count(*) AS n FROM input_file WHERE container_id IS NOT NULL GROUP BY 1, 2').all() as Array<{
+    id: number; status: string; n: number;
+  }>) {
+    members.set(r.id, { ...members.get(r.id), [r.status]: r.n });
+  }
+  const rows = db.prepare('SELECT f.*, c.path AS container FROM input_file f LEFT JOIN input_file c ON c.id = f.container_id ORDER BY f.id').all() as FileRow[];
+  return rows.map((f) => ({
+    id: f.id, path: f.path, container: f.container, members: ['zip', 'gzip', 'tar'].includes(f.format ?? '') ? (members.get(f.id) ?? {}) : null,
+    sha256: f.sha256, format: f.format, status: f.status, records: f.records, stored: f.stored,
     duplicates: f.duplicates, skipped: f.skipped, failed: f.failed, timeMin: f.time_min, timeMax: f.time_max,
     hosts: JSON.parse(f.hosts ?? '[]') as string[], startedAt: f.started_at, finishedAt: f.finished_at, error: f.error,
     notes: (notes.all(f.id) as Array<{ level: ImportNote['level']; reason: string; count: number; refs: string }>).map((n) => ({

@@ -118,7 +118,12 @@ export interface RecentCase {
 
 export interface ImportLogEntry {
   id: number;
+  /** A file, or an archive member as `archive!/member` (its container is `container`). */
   path: string;
+  /** The archive a member was read from (its path), or null. */
+  container: string | null;
+  /** For an archive: its member files' rows by status (members that are not data have none). */
+  members: Record<string, number> | null;
   sha256: string;
   format: string | null;
   status: string;

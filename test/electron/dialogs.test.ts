@@ -27,7 +27,7 @@ describe('names', () => {
   });
 
   it('offers the triage formats and every file when opening', () => {
-    expect(INPUT_FILTERS.flatMap((f) => f.extensions)).toEqual(expect.arrayContaining(['evtx', 'csv', 'json', 'ndjson', '*']));
+    expect(INPUT_FILTERS.flatMap((f) => f.extensions)).toEqual(expect.arrayContaining(['evtx', 'csv', 'json', 'ndjson', 'zip', 'gz', 'tgz', 'tar', '*']));
     expect(SAVE_FILTERS.case[0]!.extensions).toEqual(['longtail']);
   });
 });

@@ -86,7 +86,8 @@ export function ImportScreen() {
             )}
           </p>
           <p className="muted small">
-            EVTX, Defender (CSV, JSON, NDJSON), Elastic (NDJSON, _search JSON, Kibana CSV), Winlogbeat and Security-Datasets JSON, EvtxECmd CSV and JSON.
+            EVTX, Defender (CSV, JSON, NDJSON), Elastic (NDJSON, _search JSON, Kibana CSV), Winlogbeat and Security-Datasets JSON, EvtxECmd CSV and JSON;
+            in zip, gz, tar and tar.gz archives too (Velociraptor collections, KAPE trees), read without extracting them.
             The format is read from the content; folders are searched, and files that are not data are skipped.
             Importing a file again stores nothing twice.
           </p>
@@ -220,7 +221,8 @@ function ImportLog() {
   }, [bridge, fail, logVersion]);
 
   if (!log) return null;
-  const hasProblem = (e: ImportLogEntry) => e.status !== 'complete' || e.failed > 0 || e.notes.some((n) => n.level !== 'skipped') || e.error !== null;
+  const hasProblem = (e: ImportLogEntry) =>
+    e.status !== 'complete' || e.failed > 0 || e.notes.some((n) => n.level === 'error' || n.level === 'warning') || e.error !== null;
   const shown = [...log].reverse().filter((e) => !problemsOnly || hasProblem(e));
   return (
     <section className="import-log" aria-labelledby="log-h">
@@ -238,7 +240,14 @@ function ImportLog() {
   );
 }
 
-const LEVEL_TONE = { error: 'bad', warning: 'warn', skipped: 'muted' } as const;
+const LEVEL_TONE = { error: 'bad', warning: 'warn', info: 'info', skipped: 'muted' } as const;
+
+/** An archive's members by what became of them, e.g. "7 imported · 1 failed". */
+function memberSummary(m: Record<string, number>): string {
+  const words: Array<[string, string]> = [['complete', 'imported'], ['duplicate', 'already in the case'], ['failed', 'failed'], ['incomplete', 'interrupted'], ['importing', 'importing']];
+  const parts = words.filter(([k]) => (m[k] ?? 0) > 0).map(([k, w]) => `${count(m[k]!)} ${w}`);
+  return parts.length ? parts.join(' · ') : 'no member files with data';
+}
 
 function LogEntry({ e }: { e: ImportLogEntry }) {
   const errors = e.notes.filter((n) => n.level === 'error').reduce((a, n) => a + n.count, 0);
@@ -248,9 +257,10 @@ function LogEntry({ e }: { e: ImportLogEntry }) {
       <summary>
         <Badge tone={statusTone(e.status)}>{e.status}</Badge>
         <span className="log-name"><SafeText value={baseName(e.path)} oneLine /></span>
-        <span className="muted small">{e.format ?? 'format unknown'}</span>
+        <span className="muted small">{e.members ? `${e.format} archive` : (e.format ?? 'format unknown')}</span>
+        {e.container ? <span className="muted small">in <SafeText value={baseName(e.container)} oneLine /></span> : null}
         <span className="log-counts small">
-          {count(e.records)} read · {count(e.stored)} stored
+          {e.members ? <>members: {memberSummary(e.members)}</> : <>{count(e.records)} read · {count(e.stored)} stored</>}
           {e.failed ? <> · <span className="bad-text">{count(e.failed)} bad</span></> : null}
           {errors ? <> · <span className="bad-text">{plural(errors, 'error')}</span></> : null}
           {warnings ? <> · <span className="warn-text">{plural(warnings, 'warning')}</span></> : null}
@@ -259,16 +269,18 @@ function LogEntry({ e }: { e: ImportLogEntry }) {
       <div className="log-body">
         <dl className="kv">
           <dt>Path</dt><dd><SafeText value={e.path} className="mono wrap" /></dd>
+          {e.container ? (<><dt>In archive</dt><dd><SafeText value={e.container} className="mono wrap" /></dd></>) : null}
+          {e.members ? (<><dt>Members</dt><dd>{memberSummary(e.members)}</dd></>) : null}
           <dt>SHA-256</dt><dd className="mono wrap">{e.sha256}</dd>
           <dt>Format</dt><dd>{e.format ?? '—'}</dd>
-          <dt>Records</dt>
-          <dd>
+          {e.members ? null : <dt>Records</dt>}
+          {e.members ? null : <dd>
             <span className="figure"><b>{count(e.records)}</b> read</span>
             <span className="figure"><b>{count(e.stored)}</b> stored</span>
             <span className="figure"><b>{count(e.duplicates)}</b> duplicate</span>
             <span className="figure" title="records of kinds the hunt does not use, or from non-Windows hosts"><b>{count(e.skipped)}</b> not used</span>
             <span className="figure"><b className={e.failed ? 'bad-text' : ''}>{count(e.failed)}</b> bad</span>
-          </dd>
+          </dd>}
           <dt>Time range</dt><dd>{e.timeMin ? `${fullTime(e.timeMin)} → ${fullTime(e.timeMax)}` : '—'}</dd>
           <dt>Hosts</dt>
           <dd>{e.hosts.length ? e.hosts.map((h, i) => <span key={i} className="chip-inline"><SafeText value={h} oneLine /></span>) : '—'}</dd>
@@ -284,6 +296,7 @@ function LogEntry({ e }: { e: ImportLogEntry }) {
 const LEVELS = [
   { level: 'error', title: 'Errors' },
   { level: 'warning', title: 'Warnings' },
+  { level: 'info', title: 'Information' },
   { level: 'skipped', title: 'Not used' },
 ] as const;
 
@@ -298,7 +311,7 @@ function Notes({ notes }: { notes: ImportLogEntry['notes'] }) {
         return (
           <details key={level} className={`notes-group note-${level}`} open={level !== 'skipped' || list.length <= 3}>
             <summary>
-              <Badge tone={LEVEL_TONE[level]}>{title}</Badge> {plural(total, 'record')}
+              <Badge tone={LEVEL_TONE[level]}>{title}</Badge> {level === 'info' ? null : plural(total, 'record')}
               {list.length > 1 ? <span className="muted">, {list.length} reasons</span> : null}
             </summary>
             <ul className="notes">
