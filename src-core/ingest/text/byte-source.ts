@@ -73,6 +73,32 @@ export function bufferSource(buf: Buffer, maxRead = Infinity): ByteSource {
   };
 }
 
+/** Serves `head` first, then the rest of `source`. */
+export function prefixed(head: Buffer, source: ByteSource): ByteSource {
+  let pos = 0;
+  return {
+    read(target, offset, length) {
+      if (pos < head.length) {
+        const k = Math.min(length, head.length - pos);
+        head.copy(target, offset, pos, pos + k);
+        pos += k;
+        return k;
+      }
+      return source.read(target, offset, length);
+    },
+    get size() {
+      return source.size;
+    },
+    get bytesRead() {
+      return source.bytesRead;
+    },
+    close() {
+      source.close();
+    },
+    end: () => source.end?.() ?? null,
+  };
+}
+
 /**
  * A source whose first bytes are kept as they are read (up to `cap`), so a reader can look
  * ahead and the next reader start again from the first byte without a second read of the
@@ -111,30 +137,7 @@ export function recording(source: ByteSource, cap: number): { source: ByteSource
       replayed = true;
       const head = Buffer.concat(kept, keptBytes);
       kept.length = 0;
-      let pos = 0;
-      let served = 0;
-      return {
-        read(target, offset, length) {
-          if (pos < head.length) {
-            const k = Math.min(length, head.length - pos);
-            head.copy(target, offset, pos, pos + k);
-            pos += k;
-            served += k;
-            return k;
-          }
-          const n = source.read(target, offset, length);
-          served += n;
-          return n;
-        },
-        get size() {
-          return source.size;
-        },
-        get bytesRead() {
-          return served;
-        },
-        close: () => source.close(),
-        end: () => source.end?.() ?? null,
-      };
+      return prefixed(head, source);
     },
   };
 }

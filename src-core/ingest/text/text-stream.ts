@@ -1,4 +1,4 @@
-import type { ByteSource } from './byte-source.js';
+import { prefixed, type ByteSource } from './byte-source.js';
 import { ChunkBuffer, DEFAULT_CHUNK_SIZE } from './chunk-buffer.js';
 import { SNIFF_BYTES, sniffEncoding, type TextEncoding } from './encoding.js';
 import { identityMapper, utf16Mapper, utf16ToUtf8Source } from './utf16-source.js';
@@ -13,31 +13,6 @@ function readHead(source: ByteSource): Buffer {
     if (n === SNIFF_BYTES) break;
   }
   return head.subarray(0, n);
-}
-
-/** Serves `head` first, then the rest of `source`. */
-function prefixed(head: Buffer, source: ByteSource): ByteSource {
-  let pos = 0;
-  return {
-    read(target, offset, length) {
-      if (pos < head.length) {
-        const k = Math.min(length, head.length - pos);
-        head.copy(target, offset, pos, pos + k);
-        pos += k;
-        return k;
-      }
-      return source.read(target, offset, length);
-    },
-    get size() {
-      return source.size;
-    },
-    get bytesRead() {
-      return source.bytesRead;
-    },
-    close() {
-      source.close();
-    },
-  };
 }
 
 export interface Utf8Window {
