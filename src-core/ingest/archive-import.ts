@@ -36,14 +36,7 @@ function readAll(client: UnpackClient, ref: SourceRef, size: number): Buffer | n
   try {
     const buf = Buffer.alloc(size);
     let n = 0;
-    for (;;) {
-      const k = source.read(buf, n, size - n);
-      if (k === 0 || n + k >= size) {
-        n += k;
-        break;
-      }
-      n += k;
-    }
+    for (let k = 1; k > 0 && n < size; n += k) k = source.read(buf, n, size - n);
     return buf.subarray(0, n);
   } catch {
     return null;
