@@ -175,11 +175,13 @@ class ImportRun {
     const kind = p.container!;
     const result = emptyResult(p.input.path, p.size);
     result.format = kind;
-    this.options.onProgress?.({ ...this.base(), phase: 'hashing', file: p.input.path, bytesTotal: p.size });
+    // The archive has its place among the files (progress refers to files by index).
+    const fileIndex = this.files.push(p) - 1;
+    const hashing = (bytesDone: number) =>
+      this.options.onProgress?.({ ...this.base(), phase: 'hashing', file: p.input.path, fileIndex, bytesDone, bytesTotal: p.size });
+    hashing(0);
     try {
-      result.sha256 = sha256File(p.input.path, (n) =>
-        this.options.onProgress?.({ ...this.base(), phase: 'hashing', file: p.input.path, bytesDone: n, bytesTotal: p.size }),
-      );
+      result.sha256 = sha256File(p.input.path, hashing);
     } catch (err) {
       result.error = `cannot read: ${(err as Error).message}`;
       this.finish(result);

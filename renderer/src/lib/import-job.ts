@@ -26,10 +26,12 @@ export interface JobState {
   done: Done | null;
   cancelling: boolean;
   startedAt: number;
+  /** The most shown so far: the file count grows as archives are listed, the bar must not go back. */
+  shown: number;
 }
 
 export function emptyJob(jobId: number, paths: string[] = []): JobState {
-  return { jobId, paths, phase: 'starting', fileIndex: 0, fileCount: 0, files: [], done: null, cancelling: false, startedAt: Date.now() };
+  return { jobId, paths, phase: 'starting', fileIndex: 0, fileCount: 0, files: [], done: null, cancelling: false, startedAt: Date.now(), shown: 0 };
 }
 
 /** Applies one progress event to a job (pure). */
@@ -44,6 +46,7 @@ export function applyProgress(job: JobState, p: Progress): JobState {
     else files.push(upd);
     next.files = files;
   }
+  next.shown = overallFraction(next);
   return next;
 }
 
@@ -64,13 +67,16 @@ export function applyFile(job: JobState, r: FileResult): JobState {
   return { ...job, files };
 }
 
-/** Overall fraction done, 0..1: finished files plus the current file's bytes. */
+/**
+ * Overall fraction done, 0..1: finished files plus the current file's bytes, never less
+ * than shown before (an archive's members join the count once it is listed).
+ */
 export function overallFraction(job: JobState): number {
   if (job.done || job.phase === 'done') return 1;
-  if (job.fileCount === 0) return 0;
+  if (job.fileCount === 0) return job.shown;
   const cur = job.files.find((f) => f.index === job.fileIndex && f.result === null);
   const part = cur && cur.bytesTotal > 0 ? Math.min(1, cur.bytesDone / cur.bytesTotal) : 0;
   // Resolving process trees is the last stretch: show it as 97%.
   if (job.phase === 'resolving') return 0.97;
-  return Math.min(0.96, (Math.min(job.fileIndex, job.fileCount) + part) / job.fileCount * 0.96);
+  return Math.max(job.shown, Math.min(0.96, ((Math.min(job.fileIndex, job.fileCount) + part) / job.fileCount) * 0.96));
 }
