@@ -3,7 +3,7 @@
 // hash and one normalized path fleet-wide and is never rare by binary or path.
 import type { Rng } from './random.js';
 import { fakeHashes, hex, int } from './random.js';
-import type { Account, Binary, SignState } from './model.js';
+import type { Account, Binary, HostFormat, SignState } from './model.js';
 import { LOCAL_SERVICE, NETWORK_SERVICE, SYSTEM, baseNameOf } from './model.js';
 
 const MS = 'Microsoft Corporation';
@@ -309,10 +309,11 @@ export const BOOT_SERVICES: readonly ServiceDef[] = [
   SERVICES.defender, SERVICES.vmtools, SERVICES.search, SERVICES.bits,
 ];
 
-export const SENSOR_SERVICES: Record<'defender' | 'elastic' | 'security-datasets', readonly ServiceDef[]> = {
+export const SENSOR_SERVICES: Record<HostFormat, readonly ServiceDef[]> = {
   defender: [SERVICES.msSense],
   elastic: [SERVICES.elasticAgent, SERVICES.elasticEndpoint],
   'security-datasets': [SERVICES.sysmon],
+  evtx: [SERVICES.sysmon],
 };
 
 /** DismHost runs from C:\Windows\Temp\{GUID}\ with a GUID per host: one normalized path. */

@@ -1,4 +1,4 @@
-// The 12-host demo fleet: ordinary service activity on every host (same binaries and
+// The 14-host demo fleet: ordinary service activity on every host (same binaries and
 // hashes everywhere), then the planted rare services from planted.ts. The counts are
 // chosen so an ordinary service with children has at least 6 child launches per host
 // in the window (the "rare per host" measure flags 1-5).
@@ -41,6 +41,9 @@ export const DEMO_HOSTS: readonly HostSpec[] = [
   { name: 'WKS-OPS08', format: 'security-datasets', user: 'bsmith' },
   { name: 'WKS-OPS09', format: 'security-datasets', user: 'jdoe' },
   { name: 'SRV-FILE02', format: 'security-datasets', user: null, audit: true },
+  // Raw event logs in Velociraptor offline collections (velociraptor.ts says what their logs call them).
+  { name: 'WKS-OPS10', format: 'evtx', user: 'swilliams', audit: true },
+  { name: 'SRV-APP02', format: 'evtx', user: null, audit: true },
 ];
 
 export interface DemoFleet {

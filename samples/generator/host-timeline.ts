@@ -4,7 +4,7 @@
 import type { Rng } from './random.js';
 import { int } from './random.js';
 import type { Activity, Binary, Host, Proc, ServiceInstall } from './model.js';
-import { SYSTEM, spawn } from './model.js';
+import { SYSTEM, isSysmonHost, spawn } from './model.js';
 import type { Remote, ServiceDef } from './catalog.js';
 import { BIN } from './catalog.js';
 import type { Ticks } from './time.js';
@@ -18,6 +18,8 @@ interface Boot {
 
 export class HostTimeline {
   readonly activities: Activity[] = [];
+  /** The service name of every instance services.exe started (the System log's 7036 names it). */
+  readonly serviceNames = new Map<Proc, string>();
   private readonly boots: Boot[] = [];
 
   constructor(readonly host: Host, readonly rng: Rng) {}
@@ -67,7 +69,8 @@ export class HostTimeline {
   startService(t: Ticks, def: ServiceDef, opts: { bin?: Binary; cmd?: string; ownImage?: boolean } = {}): Proc {
     const bin = opts.bin ?? def.bin;
     const proc = this.process(t, bin, opts.cmd ?? (def.cmd || bin.path), this.bootAt(t).services, def.account, 'System');
-    if (opts.ownImage && this.host.format === 'security-datasets') this.image(proc.start + 3 * 10_000, proc, bin);
+    this.serviceNames.set(proc, def.serviceName);
+    if (opts.ownImage && isSysmonHost(this.host.format)) this.image(proc.start + 3 * 10_000, proc, bin);
     return proc;
   }
 

@@ -8,10 +8,16 @@ import { guid, hex, int } from './random.js';
 import type { Ticks } from './time.js';
 import { EPOCH_MS, SECOND, fileTimeSeconds } from './time.js';
 
-export type HostFormat = 'defender' | 'elastic' | 'security-datasets';
+/** How a host's activity is written: Defender CSV, Elastic NDJSON, Security-Datasets JSON, or raw EVTX logs in a Velociraptor collection. */
+export type HostFormat = 'defender' | 'elastic' | 'security-datasets' | 'evtx';
+
+/** Hosts whose sensor is Sysmon (it logs a process's own image as an event 7). */
+export function isSysmonHost(format: HostFormat): boolean {
+  return format === 'security-datasets' || format === 'evtx';
+}
 
 export interface Host {
-  /** As the source spells it (Defender DeviceName, Elastic host.name, Hostname). */
+  /** As the source spells it (Defender DeviceName, Elastic host.name, Hostname); for EVTX hosts, the collection's host name. */
   name: string;
   format: HostFormat;
   /** Defender DeviceId (40 hex) or Elastic host.id (GUID). */

@@ -45,6 +45,12 @@ export const PLANTED_BINARIES = {
     originalName: 'VERSION.dll', signed: 'unsigned',
   }),
   beacon: binary('C:\\Windows\\Temp\\a7f3c2e1.exe', { company: '', product: '', version: '', description: '', signed: 'unsigned' }),
+  dtelsvc: binary('C:\\ProgramData\\Microsoft\\Diagnosis\\Telemetry\\dtelsvc.exe', {
+    version: '10.0.22621.1', description: 'Diagnostics Telemetry Service', signed: 'unsigned',
+  }),
+  dtelcore: binary('C:\\ProgramData\\Microsoft\\Diagnosis\\Telemetry\\dtelcore.dll', {
+    company: '', product: '', version: '', description: '', signed: 'unsigned',
+  }),
 } as const;
 
 function def(key: string, serviceName: string, bin: Binary, account: Account = SYSTEM): ServiceDef {
@@ -169,12 +175,43 @@ function randomNamedService(ctx: HostContext): PlantedService {
   return describe('random-named-service', ctx, 'a7f3c2e1', bin, [svc], 2, ['binary', 'path', 'host']);
 }
 
+/**
+ * 5. A tunnel posing as a Windows telemetry service, copied over SMB from WKS-OPS09 with an
+ * admin account and installed remotely; it loads an unsigned DLL from its folder, calls
+ * out, reaches the domain controller's LDAP through the tunnel and runs two commands.
+ */
+function telemetryTunnel(ctx: HostContext, from: string): PlantedService {
+  const { tl } = ctx;
+  const t = at(2026, 10, 26, 3, 41, 15) + 208 * MS_TICK;
+  const bin = PLANTED_BINARIES.dtelsvc;
+  const dll = PLANTED_BINARIES.dtelcore;
+  const admin: Account = { domain: 'CONTOSO', name: 'adm-jdoe', sid: 'S-1-5-21-1004336348-1177238915-682003330-1402', logonId: 0x3b7e21 };
+  const imagePath = `"${bin.path}" -service`;
+  const system = tl.bootAt(t).system;
+  tl.network(t - 9 * SECOND, system, { ip: from, port: 445, name: '-' }, true);
+  tl.file(t - 7 * SECOND, system, bin.path, 'created', bin);
+  tl.file(t - 6 * SECOND - 500 * MS_TICK, system, dll.path, 'created', dll);
+  tl.install(t - 2 * SECOND + 140 * MS_TICK, install(bin, 'DiagTelemetrySvc', imagePath, 'auto', admin));
+  const svc = tl.startService(t, { ...def('dtelsvc', 'DiagTelemetrySvc', bin), cmd: imagePath }, { ownImage: true });
+  tl.image(t + 64 * MS_TICK, svc, dll);
+  tl.image(t + 71 * MS_TICK, svc, DLL.ws2_32);
+  tl.network(t + 2 * SECOND + 310 * MS_TICK, svc, { ip: '192.0.2.61', port: 443, name: 'sync.diag-telemetry.example.org' });
+  tl.file(t + 9 * SECOND, svc, 'C:\\ProgramData\\Microsoft\\Diagnosis\\Telemetry\\dtel.dat', 'created');
+  tl.network(t + 40 * SECOND, svc, { ip: '10.0.0.10', port: 389, name: 'dc01.contoso.local' });
+  const whoami = tl.process(t + 72 * SECOND + 15 * MS_TICK, BIN.cmd, 'C:\\Windows\\system32\\cmd.exe /c "whoami /priv"', svc);
+  tl.process(t + 72 * SECOND + 88 * MS_TICK, BIN.whoami, 'whoami  /priv', whoami);
+  const view = tl.process(t + 4 * MINUTE + 3 * SECOND, BIN.cmd, 'C:\\Windows\\system32\\cmd.exe /c net view \\\\SRV-FILE02 /all', svc);
+  tl.process(t + 4 * MINUTE + 3 * SECOND + 61 * MS_TICK, BIN.net, 'net  view \\\\SRV-FILE02 /all', view);
+  return describe('telemetry-tunnel', ctx, 'DiagTelemetrySvc', bin, [svc], 2, ['binary', 'path', 'host']);
+}
+
 /** Where each scenario lives: one host per source format, so every importer has a find. */
 export const PLANT_HOSTS = {
   psexec: 'SRV-FILE02',
   renamedInTemp: 'WKS-OPS09',
   sideloadingUpdater: 'eng-ws06',
   randomNamedService: 'fin-ws02.contoso.local',
+  telemetryTunnel: 'SRV-APP02',
 } as const;
 
 export function plantAll(hosts: ReadonlyMap<string, HostContext>): PlantedService[] {
@@ -189,6 +226,7 @@ export function plantAll(hosts: ReadonlyMap<string, HostContext>): PlantedServic
     renamedInTemp(get(PLANT_HOSTS.renamedInTemp)),
     sideloadingUpdater(updater),
     randomNamedService(get(PLANT_HOSTS.randomNamedService)),
+    telemetryTunnel(get(PLANT_HOSTS.telemetryTunnel), get(PLANT_HOSTS.renamedInTemp).tl.host.ip),
   ];
 }
 

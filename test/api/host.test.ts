@@ -49,15 +49,21 @@ describe('CoreHost', () => {
     offP();
     offF();
     expect(done).toMatchObject({ jobId, cancelled: false, error: null, failed: 0 });
+    const collection = (zip: string) => [
+      'Security.evtx', 'System.evtx', 'Microsoft-Windows-Sysmon%254Operational.evtx', zip, // the zip's row once its members are done
+    ];
     expect(files.filter((f) => f.status === 'complete').map((f) => path.basename(f.path))).toEqual([
       'fleet-union.csv', 'fleet-endpoint.ndjson', 'fleet-sysmon-security.json',
+      ...collection('Collection-SRV-APP02_contoso_local-2026-10-28T23_52_37Z.zip'),
+      ...collection('Collection-WKS-OPS10_contoso_local-2026-10-28T23_41_09Z.zip'),
     ]);
     expect(progress.some((p) => p.phase === 'resolving')).toBe(true);
     expect(progress.at(-1)?.phase).toBe('done');
     const after = await host.call('case.info', {});
     expect(after?.hosts.map((h) => h.key)).toContain('srv-file02');
+    expect(after?.hosts.map((h) => h.key)).toContain('srv-app02'); // named by its collection's client_info.json
     const report = await host.call('hunt.run', { params: huntParams('any') });
-    expect(report.rows).toHaveLength(5);
+    expect(report.rows).toHaveLength(6);
     const psexec = report.rows.find((r) => r.host === 'srv-file02')!;
     expect(psexec.children).toEqual([]); // the table is not enriched; the detail is
     const detail = await host.call('hunt.detail', { instanceId: psexec.instanceId, window: report.parameters.window.spec });
@@ -65,7 +71,7 @@ describe('CoreHost', () => {
     expect(detail.timeline.filter((e) => e.lane === 'child').map((e) => e.label)).toEqual(['cmd.exe', 'reg.exe', 'reg.exe']);
     expect(detail.timeline[0]?.lane).toBe('service');
     const log = await host.call('import.log', {});
-    expect(log.filter((f) => f.status === 'complete')).toHaveLength(3);
+    expect(log.filter((f) => f.status === 'complete')).toHaveLength(11); // 3 files, 2 zips, their 6 logs
     expect(await host.call('import.status', {})).toEqual({ running: null, queued: [] });
     // The allowlist, written where the user chose.
     const out = path.join(dir, 'allow.csv');

@@ -166,7 +166,8 @@ describe('Longtail in a browser', () => {
     const hosts = page.locator('table.hosts tbody tr');
     await expect.poll(() => hosts.count()).toBeGreaterThan(12);
     const text = await page.locator('table.hosts').textContent();
-    for (const h of ['srv-file02', 'wks-ops09', 'eng-ws06', 'fin-ws02', 'evil-ws66']) expect(text).toContain(h);
+    // srv-app02 and wks-ops10: the Velociraptor collections' hosts (srv-app02 named by its client_info.json).
+    for (const h of ['srv-file02', 'wks-ops09', 'eng-ws06', 'fin-ws02', 'srv-app02', 'wks-ops10', 'evil-ws66']) expect(text).toContain(h);
     expect(await page.locator('.stat').first().textContent()).toMatch(/input files/);
     await screenshot(page, '04-cases-open');
   });
@@ -176,12 +177,13 @@ describe('Longtail in a browser', () => {
     await page.getByRole('button', { name: 'Run hunt' }).click();
     await rowCount().waitFor();
     const texts = (await rowTexts()).join('\n');
-    for (const name of ['PSEXESVC.exe', 'svch0st4821.exe', 'updsvc.exe', 'a7f3c2e1.exe']) expect(texts).toContain(name);
+    for (const name of ['PSEXESVC.exe', 'svch0st4821.exe', 'updsvc.exe', 'a7f3c2e1.exe', 'dtelsvc.exe']) expect(texts).toContain(name);
     const psexec = await rowWith('PSEXESVC.exe');
     expect(await psexec.textContent()).toContain('srv-file02');
     expect(await (await rowWith('svch0st4821.exe')).textContent()).toContain('wks-ops09');
     expect(await (await rowWith('updsvc.exe')).textContent()).toContain('eng-ws06');
     expect(await (await rowWith('a7f3c2e1.exe')).textContent()).toContain('fin-ws02');
+    expect(await (await rowWith('dtelsvc.exe')).textContent()).toContain('srv-app02');
     expect(await rowCount().textContent()).toMatch(/^(\d+) of \1 rows$/);
     await screenshot(page, '05-hunt');
   });
