@@ -76,11 +76,16 @@ function doImport(db: Db, inputs: string[], io: Io): FileImportResult[] {
   }
   const summary = importFiles(db, inputs, { onProgress: progressPrinter(io) });
   io.err('Import:\n');
-  const ignored = summary.files.filter((f) => f.status === 'ignored');
   for (const f of summary.files) if (f.status !== 'ignored') io.err(formatImportLine(f) + '\n');
-  if (ignored.length) {
-    const names = ignored.slice(0, 3).map((f) => oneLine(path.basename(f.path))).join(', ');
-    io.err(`  ${ignored.length} file(s) ignored, not data: ${names}${ignored.length > 3 ? ', …' : ''}\n`);
+  // Ignored files by why: not data (a README), a collection's own bookkeeping (log.json).
+  const byReason = new Map<string, FileImportResult[]>();
+  for (const f of summary.files.filter((x) => x.status === 'ignored')) {
+    const why = f.error?.endsWith('collection metadata, not event data') ? 'collection metadata, not imported' : 'ignored, not data';
+    byReason.set(why, [...(byReason.get(why) ?? []), f]);
+  }
+  for (const [why, list] of byReason) {
+    const names = list.slice(0, 3).map((f) => oneLine(path.basename(f.path))).join(', ');
+    io.err(`  ${list.length} file(s) ${why}: ${names}${list.length > 3 ? ', …' : ''}\n`);
   }
   return summary.files;
 }

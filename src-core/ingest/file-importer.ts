@@ -147,6 +147,7 @@ export class FileImporter {
       ),
       insertNote: db.prepare('INSERT INTO import_note (file_id, level, reason, count, refs) VALUES (?, ?, ?, ?, ?)'),
       deleteFile: db.prepare('DELETE FROM input_file WHERE id = ?'),
+      setHosts: db.prepare('UPDATE input_file SET hosts = ? WHERE id = ?'),
     };
   }
 
@@ -294,6 +295,8 @@ export class FileImporter {
     this.db.transaction(() => {
       for (const n of notes) this.s.insertNote.run(fileId, n.level, n.reason, n.count, JSON.stringify(n.refs));
       this.finishUnread(fileId, result.status === 'complete' ? 'complete' : result.status === 'duplicate' ? 'duplicate' : 'failed', result);
+      // The hosts its members were from (its own counts stay 0: the members carry them).
+      this.s.setHosts.run(JSON.stringify(result.hosts), fileId);
     })();
   }
 

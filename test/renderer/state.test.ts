@@ -80,6 +80,23 @@ describe('import job', () => {
     expect(seen[2]).toBeCloseTo(0.24);
   });
 
+  it('does not go back when an archive, once listed, adds its members to the count', () => {
+    let job = emptyJob(1, ['/a.csv', '/b.zip']);
+    job = applyProgress(job, progress({ file: '/a.csv', fileCount: 2, bytesTotal: 100, bytesDone: 100 }));
+    job = applyFile(job, result({}));
+    job = applyProgress(job, progress({ file: '/b.zip', fileIndex: 1, fileCount: 2, phase: 'hashing', bytesTotal: 10, bytesDone: 10 }));
+    const before = overallFraction(job);
+    expect(before).toBeCloseTo(0.48); // hashing the archive is not reading it
+    // Listed: 40 members join; the first of them starts; the last is half read.
+    job = applyProgress(job, progress({ file: '/b.zip!/m1.evtx', fileIndex: 2, fileCount: 42, bytesTotal: 10, bytesDone: 0 }));
+    expect(overallFraction(job)).toBeGreaterThanOrEqual(before);
+    expect(overallFraction(job)).toBeLessThan(before + 0.02);
+    job = applyProgress(job, progress({ file: '/b.zip!/m40.evtx', fileIndex: 41, fileCount: 42, bytesTotal: 10, bytesDone: 5 }));
+    expect(overallFraction(job)).toBeGreaterThan(before);
+    expect(overallFraction(job)).toBeLessThan(0.96);
+    expect(job.files.map((f) => f.path)).toEqual(['/a.csv', '/b.zip', '/b.zip!/m1.evtx', '/b.zip!/m40.evtx']);
+  });
+
   it('takes a result for a file it had no progress for', () => {
     const job = applyFile(emptyJob(1), result({ path: '/ignored.md', status: 'ignored', size: 5 }));
     expect(job.files).toEqual([expect.objectContaining({ path: '/ignored.md', result: expect.objectContaining({ status: 'ignored' }) })]);

@@ -26,17 +26,28 @@ export interface JobState {
   done: Done | null;
   cancelling: boolean;
   startedAt: number;
-  /** The most shown so far: the file count grows as archives are listed, the bar must not go back. */
-  shown: number;
+  /**
+   * Where the bar stood when the file count last changed (an archive, once listed, adds its
+   * members), and the file position then: the rest of the bar is shared by the files left.
+   */
+  anchor: { fraction: number; position: number; count: number };
 }
 
 export function emptyJob(jobId: number, paths: string[] = []): JobState {
-  return { jobId, paths, phase: 'starting', fileIndex: 0, fileCount: 0, files: [], done: null, cancelling: false, startedAt: Date.now(), shown: 0 };
+  return {
+    jobId, paths, phase: 'starting', fileIndex: 0, fileCount: 0, files: [], done: null, cancelling: false, startedAt: Date.now(),
+    anchor: { fraction: 0, position: 0, count: 0 },
+  };
 }
 
 /** Applies one progress event to a job (pure). */
 export function applyProgress(job: JobState, p: Progress): JobState {
   const next: JobState = { ...job, phase: p.phase, fileIndex: p.fileIndex, fileCount: p.fileCount };
+  if (p.fileCount !== job.anchor.count) {
+    next.anchor = job.anchor.count === 0
+      ? { fraction: 0, position: 0, count: p.fileCount }
+      : { fraction: overallFraction(job), position: position(job), count: p.fileCount };
+  }
   if (p.file !== null) {
     const files = job.files.slice();
     const at = files.findIndex((f) => f.index === p.fileIndex);
@@ -46,7 +57,6 @@ export function applyProgress(job: JobState, p: Progress): JobState {
     else files.push(upd);
     next.files = files;
   }
-  next.shown = overallFraction(next);
   return next;
 }
 
@@ -67,16 +77,23 @@ export function applyFile(job: JobState, r: FileResult): JobState {
   return { ...job, files };
 }
 
+/** How far through the files: finished files plus the bytes read of the current one (hashing is not reading it). */
+function position(job: JobState): number {
+  const cur = job.files.find((f) => f.index === job.fileIndex && f.result === null);
+  const part = cur && cur.phase === 'reading' && cur.bytesTotal > 0 ? Math.min(1, cur.bytesDone / cur.bytesTotal) : 0;
+  return Math.min(job.fileIndex, job.fileCount) + part;
+}
+
 /**
- * Overall fraction done, 0..1: finished files plus the current file's bytes, never less
- * than shown before (an archive's members join the count once it is listed).
+ * Overall fraction done, 0..1, by files. It never goes back: when an archive, once listed,
+ * adds its members to the count, the files left share what is left of the bar.
  */
 export function overallFraction(job: JobState): number {
   if (job.done || job.phase === 'done') return 1;
-  if (job.fileCount === 0) return job.shown;
-  const cur = job.files.find((f) => f.index === job.fileIndex && f.result === null);
-  const part = cur && cur.bytesTotal > 0 ? Math.min(1, cur.bytesDone / cur.bytesTotal) : 0;
   // Resolving process trees is the last stretch: show it as 97%.
   if (job.phase === 'resolving') return 0.97;
-  return Math.max(job.shown, Math.min(0.96, ((Math.min(job.fileIndex, job.fileCount) + part) / job.fileCount) * 0.96));
+  const { fraction, position: from, count } = job.anchor;
+  if (count <= from) return fraction;
+  const share = Math.max(0, Math.min(1, (position(job) - from) / (count - from)));
+  return fraction + (0.96 - fraction) * share;
 }

@@ -83,7 +83,7 @@ export function findCollections(names: readonly string[], read: (name: string) =
     }
     const info = names.find((n) => n === `${c.root}client_info.json`);
     const fromInfo = info ? clientInfoHost(read(info)) : null;
-    const fromName = VELOCIRAPTOR_ZIP.exec(baseName(c.root === '' ? containerName : c.root))?.[1] ?? null;
+    const fromName = VELOCIRAPTOR_ZIP.exec(baseName(c.root === '' ? containerName : c.root))?.[1]?.replace(/_/g, '.') ?? null;
     if (fromInfo) c.host = { name: fromInfo, from: `${info} (Velociraptor collection)` };
     else if (fromName) c.host = { name: fromName, from: 'the collection archive\'s name (Velociraptor collection)' };
   }

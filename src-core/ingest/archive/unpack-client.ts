@@ -81,6 +81,8 @@ export class MemberSource implements ByteSource {
 type Post = (m: UnpackRequest, transfer?: Transferable[]) => void;
 
 let tempDirs = 0;
+/** Long enough for the TypeScript loader to compile the worker from sources on a slow machine. */
+const START_MS = 60_000;
 
 export class UnpackClient {
   private constructor(
@@ -90,17 +92,26 @@ export class UnpackClient {
     private readonly tempDir: string | null,
   ) {}
 
-  /** Starts an unpack worker owned by this thread. */
+  /**
+   * Starts an unpack worker owned by this thread, and waits until it runs: a worker that
+   * cannot load (a build without its bundle) reports it in an event this thread, blocked
+   * in its reads, would never see.
+   */
   static start(limits?: Partial<ArchiveLimits>): UnpackClient {
     const tempDir = path.join(os.tmpdir(), `longtail-unpack-${process.pid}-${tempDirs++}`);
+    const ready = new SharedArrayBuffer(4);
     const worker = startWorker(new URL('./unpack-worker.js', import.meta.url), import.meta.url, {
-      workerData: { limits, tempDir },
-      // Its own objects are few (listings, streams in flight); the buffers zlib makes are
-      // collected as it goes (byte-stream.ts).
-      resourceLimits: { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 2 },
+      workerData: { limits, tempDir, ready },
+      // A small young generation: the buffers zlib makes are collected as it goes
+      // (byte-stream.ts); the old one holds listings (many members) and streams in flight.
+      resourceLimits: { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 2 },
     });
     worker.on('error', () => undefined);
     worker.unref();
+    if (Atomics.wait(new Int32Array(ready), 0, 0, START_MS) === 'timed-out') {
+      void worker.terminate();
+      throw new Error(`the unpack worker did not start within ${START_MS / 1000} s (is unpack-worker.js missing beside the program?)`);
+    }
     return new UnpackClient((m, t) => worker.postMessage(m, t), worker, null, tempDir);
   }
 

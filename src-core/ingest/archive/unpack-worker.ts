@@ -25,6 +25,8 @@ interface UnpackWorkerData {
   limits?: Partial<ArchiveLimits>;
   /** Where temporary copies go; the client deletes it when it closes. */
   tempDir: string;
+  /** Set to 1 once this worker runs (the client waits for it). */
+  ready: SharedArrayBuffer;
 }
 const data = workerData as UnpackWorkerData;
 const limits: ArchiveLimits = { ...DEFAULT_LIMITS, ...(data.limits ?? {}) };
@@ -271,3 +273,6 @@ function listen(port: MessagePort | NonNullable<typeof parentPort>): void {
 }
 
 listen(parentPort!);
+const ready = new Int32Array(data.ready);
+Atomics.store(ready, 0, 1);
+Atomics.notify(ready, 0);
