@@ -123,6 +123,17 @@ describe('bin/longtail.mjs', () => {
   });
 });
 
+describe('the build', () => {
+  it('npm install and npm ci build the bundle (prepare), and so do npm run build and build:cli', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    expect(pkg.scripts['prepare']).toBe('node build/cli-bundle.mjs');
+    expect(pkg.scripts['build:cli']).toBe('node build/cli-bundle.mjs');
+    expect(fs.readFileSync(path.join(REPO, 'build', 'build.mjs'), 'utf8')).toMatch(/^await buildCli\(\);$/m);
+    // Where the launcher looks: the build's default output folder, in the copy.
+    expect(fs.existsSync(path.join(co, 'dist', 'cli', 'build-info.json'))).toBe(true);
+  });
+});
+
 describe('longtail --help', () => {
   it('prints the same usage as before, from the bundle, from the sources and from main()', () => {
     for (const env of [{}, { LONGTAIL_FROM_SOURCE: '1' }] as Array<Record<string, string>>) {
