@@ -14,7 +14,6 @@
 // main thread, where so little data cannot fill even the capped heap (decision 42).
 import fs from 'node:fs';
 import path from 'node:path';
-import { isMainThread } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from './args.js';
 import { COMMAND_OPTIONS, USAGE, isCommandName } from './usage.js';
@@ -62,7 +61,7 @@ export function inputBytes(paths: readonly string[], stopAt = Infinity): number 
 
 /** Whether `argv` runs in the capped worker thread (see the top of this file). */
 export function runsCapped(argv: readonly string[], env: Env = process.env, execArgv: readonly string[] = process.execArgv): boolean {
-  if (!isMainThread || env['LONGTAIL_NO_HEAP_CAP']) return false;
+  if (env['LONGTAIL_NO_HEAP_CAP']) return false;
   // `node --max-old-space-size=N bin/longtail.mjs …`: this thread is capped already.
   if (execArgv.some((a) => a.startsWith('--max-old-space-size'))) return false;
   const [command, ...rest] = argv;
@@ -121,7 +120,8 @@ export async function start(argv: readonly string[] = process.argv.slice(2)): Pr
   runCli(argv);
 }
 
-// `node dist/cli/cli.js …` (or tsx on this file) runs the command too.
-if (isMainThread && process.argv[1] !== undefined && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+// `node dist/cli/cli.js …` (or tsx on this file) runs the command too. (Only the main
+// thread loads this module: the worker starts at cli-worker.ts.)
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
   await start();
 }
