@@ -45,6 +45,15 @@ function progressPrinter(io: Io): (p: ImportProgress) => void {
   };
 }
 
+/**
+ * One input file smaller than this is parsed on the importing thread. A parse worker lets
+ * parsing overlap with storing, but takes ~150 ms to start and load on the 2-core dev
+ * machine, which a single small file never wins back: `longtail hunt` over one 611 KB
+ * JSON log took 0.40 s with a worker, 0.25 s without (decision 42). Folders, several
+ * files or a bigger one: the import's own rule (ingest/import-files.ts).
+ */
+export const ONE_FILE_INLINE_BYTES = 4 * 1024 * 1024;
+
 function doImport(db: Db, inputs: string[], io: Io): FileImportResult[] {
   for (const input of inputs) {
     if (!fs.existsSync(input)) throw new UsageError(`${input}: no such file or directory`);
@@ -54,7 +63,9 @@ function doImport(db: Db, inputs: string[], io: Io): FileImportResult[] {
     const mb = Math.round(getHeapStatistics().heap_size_limit / 2 ** 20);
     io.err(`longtail: importing on the ${isMainThread ? 'main' : 'worker'} thread, V8 heap limit ${mb} MB\n`);
   }
-  const summary = importFiles(db, inputs, { onProgress: progressPrinter(io) });
+  const single = inputs.length === 1 ? fs.statSync(inputs[0]!, { throwIfNoEntry: false }) : undefined;
+  const inline = single?.isFile() === true && single.size < ONE_FILE_INLINE_BYTES;
+  const summary = importFiles(db, inputs, { onProgress: progressPrinter(io), ...(inline ? { workerMinBytes: ONE_FILE_INLINE_BYTES } : {}) });
   io.err('Import:\n');
   const ignored = summary.files.filter((f) => f.status === 'ignored');
   for (const f of summary.files) if (f.status !== 'ignored') io.err(formatImportLine(f) + '\n');

@@ -112,11 +112,11 @@ describe('bin/longtail.mjs', () => {
     fs.renameSync(src, `${src}.away`);
     try {
       expect(run([launcher(), '--version']).stdout).toBe('0.1.0\n');
-      // 400 KB: parsed in a parse worker, which the bundle finds beside its chunks.
-      const r = run([launcher(), 'hunt', PSEXEC, '--format', 'json']);
-      expect(r.stderr).toContain('286 records: 159 stored, 0 duplicate, 127 not used, 0 bad');
+      // Three files of 470-640 KB: parse workers, which the bundle finds beside its chunks.
+      const r = run([launcher(), 'hunt', path.join(REPO, 'samples'), '--format', 'json']);
+      expect(r.stderr).toContain('467 records: 467 stored, 0 duplicate, 0 not used, 0 bad');
       expect(r.code).toBe(0);
-      expect((JSON.parse(r.stdout) as { rows: Array<{ name: string }> }).rows.map((x) => x.name)).toEqual(['PSEXESVC.exe']);
+      expect((JSON.parse(r.stdout) as { rows: Array<{ name: string }> }).rows.map((x) => x.name)).toContain('PSEXESVC.exe');
     } finally {
       fs.renameSync(`${src}.away`, src);
     }
@@ -155,12 +155,14 @@ describe('longtail --help', () => {
   });
 });
 
-describe('a one-file hunt', () => {
-  // In the bundle, files of 256 KiB or more go to a parse worker; from the sources, 8 MiB.
+describe('a hunt over files', () => {
+  // One small file is parsed on the importing thread; the demo fleet's three files go to
+  // parse workers in the bundle (256 KiB or more), not from the sources (8 MiB).
   it.each([
     ['Security-Datasets PSEXEC', PSEXEC],
     ['Security-Datasets fax service', FAX],
     ['the demo fleet’s Defender CSV', path.join(REPO, 'samples', 'defender', 'fleet-union.csv')],
+    ['the demo fleet (3 files)', path.join(REPO, 'samples')],
   ])('gives the same JSON through the bundle as through the sources: %s', (_label, file) => {
     const bundled = run([path.join(co, 'dist', 'cli', 'cli.js'), 'hunt', file, '--format', 'json']);
     const source = run([launcher(), 'hunt', file, '--format', 'json'], { LONGTAIL_FROM_SOURCE: '1' });
@@ -175,7 +177,7 @@ describe('a one-file hunt', () => {
     expect(a).toEqual(b);
     // What became of the records (progress lines aside: they depend on time).
     const imported = (stderr: string) => stderr.split('\n').filter((l) => l.startsWith('  '));
-    expect(imported(bundled.stderr)).toHaveLength(1);
+    expect(imported(bundled.stderr).length).toBeGreaterThan(0);
     expect(imported(bundled.stderr)).toEqual(imported(source.stderr));
   });
 });
