@@ -1,5 +1,7 @@
 // `longtail`: the headless main job. Imports into a case, hunts, prints and writes
 // reports. Exit codes: 0 ok, 1 bad usage, 2 input errors (reports still written).
+// cli/start.ts (the entry point) runs it on the main thread, or for big inputs in a
+// worker thread with a capped heap (cli/cli-worker.ts).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -65,7 +67,10 @@ function doImport(db: Db, inputs: string[], io: Io): FileImportResult[] {
   }
   const single = inputs.length === 1 ? fs.statSync(inputs[0]!, { throwIfNoEntry: false }) : undefined;
   const inline = single?.isFile() === true && single.size < ONE_FILE_INLINE_BYTES;
-  const summary = importFiles(db, inputs, { onProgress: progressPrinter(io), ...(inline ? { workerMinBytes: ONE_FILE_INLINE_BYTES } : {}) });
+  const summary = importFiles(db, inputs, {
+    onProgress: progressPrinter(io),
+    ...(inline ? { workerMinBytes: ONE_FILE_INLINE_BYTES } : {}),
+  });
   io.err('Import:\n');
   const ignored = summary.files.filter((f) => f.status === 'ignored');
   for (const f of summary.files) if (f.status !== 'ignored') io.err(formatImportLine(f) + '\n');

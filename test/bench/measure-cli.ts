@@ -34,7 +34,7 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
 
-/** Times `runs` runs of each command (after one unmeasured run). Builds dist/cli/ first, so the launcher finds it fresh. */
+/** Times `runs` runs of each command (after one unmeasured round). Builds dist/cli/ first, so the launcher finds it fresh. */
 export async function measureCliStart(runs = 10): Promise<CliStartRow[]> {
   const { buildCli } = (await import(pathToFileURL(path.join(REPO, 'build', 'cli-bundle.mjs')).href)) as CliBundleModule;
   await buildCli({ logLevel: 'warning' });
@@ -49,24 +49,24 @@ export async function measureCliStart(runs = 10): Promise<CliStartRow[]> {
     cases.push({ command: 'longtail --help', path: p, args: [launcher, '--help'], env });
     cases.push({ command: `longtail hunt ${path.basename(file)} --format json`, path: p, args: [launcher, ...hunt], env });
   }
-  const rows: CliStartRow[] = [];
+  // Round robin, one run of each command in turn: a neighbour's load on this shared
+  // machine then weighs on every command alike, not on whichever ran at the time.
+  const times: number[][] = cases.map(() => []);
   try {
-    for (const c of cases) {
-      const env = { ...process.env, LONGTAIL_FROM_SOURCE: '', ...c.env };
-      const times: number[] = [];
-      for (let i = 0; i <= runs; i++) {
+    for (let i = 0; i <= runs; i++) {
+      cases.forEach((c, j) => {
+        const env = { ...process.env, LONGTAIL_FROM_SOURCE: '', ...c.env };
         const t = performance.now();
         const r = spawnSync(process.execPath, c.args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
         const ms = performance.now() - t;
         if (r.status !== 0) throw new Error(`${c.command} (${c.path}) exited ${r.status}: ${r.stderr.toString()}`);
-        if (i > 0) times.push(ms);
-      }
-      rows.push({ command: c.command, path: c.path, runs: times, medianMs: median(times) });
+        if (i > 0) times[j]!.push(ms);
+      });
     }
   } finally {
     fs.rmSync(cwd, { recursive: true, force: true });
   }
-  return rows;
+  return cases.map((c, j) => ({ command: c.command, path: c.path, runs: times[j]!, medianMs: median(times[j]!) }));
 }
 
 if (process.argv[1] && pathToFileURL(path.resolve(process.argv[1])).href === import.meta.url) {

@@ -266,8 +266,9 @@ async function cliSection(): Promise<void> {
   const runs = Number(arg('cli-runs', '10'));
   const rows = await measureCliStart(runs);
   say('');
-  say(`CLI start: wall time from spawning \`node bin/longtail.mjs …\` to its exit, ${runs} runs each after one unmeasured run; the median, then every run in the order run. ` +
-    'The bundle is dist/cli/ as `npm install` builds it; the sources run through tsx, as after an edit in src-core.');
+  say(`CLI start: wall time from spawning \`node bin/longtail.mjs …\` to its exit, ${runs} rounds after an unmeasured one, each command once per round; the median, then every run in the order run. ` +
+    'The bundle is dist/cli/ as `npm install` builds it; the sources run through tsx, as after an edit in src-core. ' +
+    'Neighbours on this shared virtual machine can add 100 ms and more to single runs.');
   say('');
   say('| command | runs through | median ms | every run, ms |');
   say('|---|---|---|---|');
