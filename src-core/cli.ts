@@ -1,8 +1,12 @@
 // `longtail`: the headless main job. Imports into a case, hunts, prints and writes
 // reports. Exit codes: 0 ok, 1 bad usage, 2 input errors (reports still written).
+// cli/start.ts (the entry point) runs it on the main thread, or for big inputs in a
+// worker thread with a capped heap (cli/cli-worker.ts).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { getHeapStatistics } from 'node:v8';
+import { isMainThread } from 'node:worker_threads';
 import { openCase, CaseError, type Db } from './store/case-db.js';
 import { importFiles, type FileImportResult, type ImportProgress } from './ingest/import-files.js';
 import { runHunt } from './hunt/run-hunt.js';
@@ -15,42 +19,15 @@ import { formatHuntTable, formatImportLine } from './cli/table.js';
 import { parseArgs, intOption, stringOption, UsageError, type Parsed } from './cli/args.js';
 import { MEASURES, type HuntParams, type HuntReport, type Measure } from './model/hunt.js';
 import { LONGTAIL_VERSION } from './version.js';
+import { COMMAND_OPTIONS, USAGE } from './cli/usage.js';
 import { dumpEvtx } from './ingest/evtx/index.js';
 import { oneLine } from './report/sanitize.js';
 
-const USAGE = `Longtail ${LONGTAIL_VERSION}: rare service execution hunting over Windows triage data
-
-Usage:
-  longtail import CASE FILES|DIRS...     import into a case file (created if missing)
-  longtail hunt CASE [options]           hunt over a case
-  longtail hunt FILES|DIRS... [options]  import into a temporary case, hunt, write reports
-  longtail log CASE                      the import log: every input and what became of its records
-  longtail evtx-dump [--xml] FILE...     every record of EVTX files, one JSON object per line (or XML)
-
-Hunt options:
-  --preset elastic-binary|elastic-path|defender-host|any   (default any)
-  --measures binary,path,host   combine measures (default: the preset's)
-  --match any|all               rare by any chosen measure (default) or by all of them
-  --window 30d|7d|all|FROM..TO  (default: the preset's; FROM/TO are dates or ISO times, inclusive)
-  --max-hosts N                 unique binary/path: rare on at most N hosts (default 1)
-  --max-launches N              rare per host: fewer than N child launches (default 6)
-  --allow-signed                keep binaries with a trusted signature in the unique-binary measure
-  --allowlist FILE              use this allowlist (JSON or CSV) instead of the case's
-  --format table|csv|json       what to print (default table)
-  --out FILE                    write the report (csv or json, by --format or the file extension)
-`;
-
-interface Io {
+export interface Io {
   out: (s: string) => void;
   err: (s: string) => void;
   isTty: boolean;
 }
-
-const HUNT_OPTIONS = {
-  preset: { value: true }, measures: { value: true }, match: { value: true }, window: { value: true },
-  'max-hosts': { value: true }, 'max-launches': { value: true }, 'allow-signed': { value: false },
-  allowlist: { value: true }, format: { value: true }, out: { value: true },
-} as const;
 
 function progressPrinter(io: Io): (p: ImportProgress) => void {
   let last = 0;
@@ -70,11 +47,30 @@ function progressPrinter(io: Io): (p: ImportProgress) => void {
   };
 }
 
+/**
+ * One input file smaller than this is parsed on the importing thread. A parse worker lets
+ * parsing overlap with storing, but takes ~150 ms to start and load on the 2-core dev
+ * machine, which a single small file never wins back: `longtail hunt` over one 611 KB
+ * JSON log took 0.40 s with a worker, 0.25 s without (decision 53). Folders, several
+ * files or a bigger one: the import's own rule (ingest/import-files.ts).
+ */
+export const ONE_FILE_INLINE_BYTES = 4 * 1024 * 1024;
+
 function doImport(db: Db, inputs: string[], io: Io): FileImportResult[] {
   for (const input of inputs) {
     if (!fs.existsSync(input)) throw new UsageError(`${input}: no such file or directory`);
   }
-  const summary = importFiles(db, inputs, { onProgress: progressPrinter(io) });
+  // For the tests and for whoever wonders where the memory cap applies (cli/start.ts).
+  if (process.env['LONGTAIL_REPORT_HEAP']) {
+    const mb = Math.round(getHeapStatistics().heap_size_limit / 2 ** 20);
+    io.err(`longtail: importing on the ${isMainThread ? 'main' : 'worker'} thread, V8 heap limit ${mb} MB\n`);
+  }
+  const single = inputs.length === 1 ? fs.statSync(inputs[0]!, { throwIfNoEntry: false }) : undefined;
+  const inline = single?.isFile() === true && single.size < ONE_FILE_INLINE_BYTES;
+  const summary = importFiles(db, inputs, {
+    onProgress: progressPrinter(io),
+    ...(inline ? { workerMinBytes: ONE_FILE_INLINE_BYTES } : {}),
+  });
   io.err('Import:\n');
   for (const f of summary.files) if (f.status !== 'ignored') io.err(formatImportLine(f) + '\n');
   // Ignored files by why: not data (a README), a collection's own bookkeeping (log.json).
@@ -183,7 +179,7 @@ function outputHunt(report: HuntReport, p: Parsed, io: Io, oneShot: boolean): vo
 }
 
 function cmdImport(args: string[], io: Io): number {
-  const p = parseArgs(args, {});
+  const p = parseArgs(args, COMMAND_OPTIONS.import);
   const [caseFile, ...inputs] = p.positionals;
   if (!caseFile || inputs.length === 0) throw new UsageError('import needs a CASE and FILES or DIRS');
   const { db } = openCase(caseFile);
@@ -196,7 +192,7 @@ function cmdImport(args: string[], io: Io): number {
 }
 
 function cmdHunt(args: string[], io: Io): number {
-  const p = parseArgs(args, HUNT_OPTIONS);
+  const p = parseArgs(args, COMMAND_OPTIONS.hunt);
   if (p.positionals.length === 0) throw new UsageError('hunt needs a CASE, or FILES or DIRS');
   const params = huntParamsFrom(p);
   formatOf(p);
@@ -226,7 +222,7 @@ function cmdHunt(args: string[], io: Io): number {
 }
 
 function cmdLog(args: string[], io: Io): number {
-  const p = parseArgs(args, {});
+  const p = parseArgs(args, COMMAND_OPTIONS.log);
   const caseFile = p.positionals[0];
   if (!caseFile || p.positionals.length > 1) throw new UsageError('log needs one CASE');
   const { db } = openCase(caseFile, { create: false });
@@ -254,7 +250,7 @@ function cmdLog(args: string[], io: Io): number {
 }
 
 function cmdEvtxDump(args: string[], io: Io): number {
-  const p = parseArgs(args, { xml: { value: false } });
+  const p = parseArgs(args, COMMAND_OPTIONS['evtx-dump']);
   if (p.positionals.length === 0) throw new UsageError('evtx-dump needs one or more EVTX files');
   let problems = 0;
   for (const file of p.positionals) {
@@ -311,18 +307,16 @@ export function main(argv: readonly string[], io: Io): number {
   }
 }
 
-/** Runs the CLI on this process's arguments and streams; sets the exit code. */
-export function runCli(): void {
+/** Runs the CLI on this process's streams; sets the exit code. */
+export function runCli(argv: readonly string[] = process.argv.slice(2)): void {
   // `longtail log CASE | head` closes the pipe early: that is not an error.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
     throw err;
   });
-  process.exitCode = main(process.argv.slice(2), {
+  process.exitCode = main(argv, {
     out: (s) => process.stdout.write(s),
     err: (s) => process.stderr.write(s),
     isTty: Boolean(process.stderr.isTTY),
   });
 }
-
-if (process.argv[1] !== undefined && /[\\/]cli\.(ts|js)$/.test(process.argv[1])) runCli();
