@@ -115,6 +115,28 @@ describe('containers import what their loose files import', () => {
     expect(orphans.n).toBe(0);
   });
 
+  it('a zip64 archive (zip64 local, central and end records): the same', async () => {
+    const zip = await writeZip(at('attack64.zip'), entries(ATTACK, 'logs/'), { zip64: true });
+    // The zip64 end of central directory record is there (signature 0x06064b50).
+    expect(fs.readFileSync(zip).includes(Buffer.from([0x50, 0x4b, 0x06, 0x06]))).toBe(true);
+    sameAsLoose(zip, ATTACK);
+  });
+
+  it('a zip of 1,000 members, listed and imported in order, each a row of its own', async () => {
+    const lines = fs.readFileSync(STREAMING, 'utf8').split('\n').filter(Boolean);
+    const many: Entry[] = Array.from({ length: 1000 }, (_, i) => ({
+      name: `export/part-${String(i).padStart(4, '0')}.ndjson`,
+      data: Buffer.from(`${lines[i % lines.length]!.replace(/"ReportId":\s*\d+/, `"ReportId":${900000 + i}`)}\n`),
+    }));
+    const db = newCase();
+    const files = importFiles(db, [await writeZip(at('many.zip'), many)]).files;
+    const archive = files.at(-1)!;
+    expect(archive.members).toEqual({ total: 1000, complete: 1000, duplicate: 0, failed: 0, ignored: 0 });
+    expect(files.slice(0, 1000).map((f) => f.path.split('!/')[1])).toEqual(many.map((e) => e.name));
+    const rows = db.prepare('SELECT count(*) AS n, min(member_index) AS lo, max(member_index) AS hi FROM input_file WHERE container_id IS NOT NULL').get();
+    expect(rows).toEqual({ n: 1000, lo: 0, hi: 999 });
+  });
+
   it('a zipped Security-Datasets capture (local times, offset inferred per member)', () => {
     const { files } = sameAsLoose(at('security-datasets.zip'), SECURITY_DATASETS);
     const members = files.filter((f) => f.container === at('security-datasets.zip'));

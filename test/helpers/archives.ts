@@ -14,14 +14,20 @@ export interface Entry {
   stored?: boolean;
 }
 
+export interface ZipOptions {
+  /** zip64 records for every member and the end of the central directory, as for archives over 4 GiB. */
+  zip64?: boolean;
+}
+
 const bytes = (e: Entry): Buffer => e.data ?? fs.readFileSync(e.file!);
 
 /** A zip of the entries, written to `out`; fixed dates, so the same entries make the same bytes. */
-export async function writeZip(out: string, entries: readonly Entry[]): Promise<string> {
+export async function writeZip(out: string, entries: readonly Entry[], options: ZipOptions = {}): Promise<string> {
   const zip = new yazl.ZipFile();
   const mtime = new Date('2026-10-28T12:00:00Z');
-  for (const e of entries) zip.addBuffer(bytes(e), e.name, { compress: !e.stored, mtime });
-  zip.end();
+  const zip64 = options.zip64 ?? false;
+  for (const e of entries) zip.addBuffer(bytes(e), e.name, { compress: !e.stored, mtime, forceZip64Format: zip64 });
+  zip.end({ forceZip64Format: zip64, comment: '' });
   await new Promise<void>((resolve, reject) => {
     zip.outputStream.pipe(fs.createWriteStream(out)).on('close', () => resolve()).on('error', reject);
   });
