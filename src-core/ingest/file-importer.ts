@@ -18,7 +18,7 @@ import type { ParseChannel } from './parse-channel.js';
 import type { ByteSource } from './text/byte-source.js';
 import { emptyResult, type FileImportResult, type ImportProgress } from './import-types.js';
 import { fileRef, type ContainerKind, type SourceRef } from './archive/refs.js';
-import { sniffContainer } from './archive/sniff.js';
+import { sniffContainer, zipByTail, ZIP_TAIL_BYTES } from './archive/sniff.js';
 import type { ArchiveProblem } from './archive/errors.js';
 import type { HostHint } from './archive/layout.js';
 
@@ -56,11 +56,27 @@ export function prepare(input: InputFile): Prepared {
   try {
     const size = fs.statSync(input.path).size;
     const head = readHead(input.path);
-    const container = sniffContainer(head);
-    const det: Detection = container ? { family: 'unknown', encoding: 'binary', reason: `${container} archive` } : detectHead(head);
+    let container = sniffContainer(head);
+    let det: Detection = container ? { family: 'unknown', encoding: 'binary', reason: `${container} archive` } : detectHead(head);
+    // Nothing known at its start: a zip whose first header is damaged still has its end record.
+    if (det.family === 'unknown' && !container && zipByTail(readTail(input.path, ZIP_TAIL_BYTES, size), size)) {
+      container = 'zip';
+      det = { family: 'unknown', encoding: 'binary', reason: 'zip archive (recognised by its end record)' };
+    }
     return { ...base, size, det, container, error: null };
   } catch (err) {
     return { ...base, size: 0, det: null, container: null, error: `cannot read: ${(err as Error).message}` };
+  }
+}
+
+function readTail(path: string, bytes: number, size: number): Buffer {
+  const n = Math.min(bytes, size);
+  const buf = Buffer.alloc(n);
+  const fd = fs.openSync(path, 'r');
+  try {
+    return buf.subarray(0, fs.readSync(fd, buf, 0, n, size - n));
+  } finally {
+    fs.closeSync(fd);
   }
 }
 

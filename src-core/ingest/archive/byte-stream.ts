@@ -96,16 +96,17 @@ class RingWriter {
   }
 }
 
-/** Checks a chunk against the stream's limits; a problem stops the reading. */
-function check(bs: ByteStream, bytes: number): ArchiveProblem | null {
-  if (bs.declared !== null && bytes > bs.declared) {
-    return { kind: 'bomb', message: `more data than the ${bs.declared} bytes its header declares (damaged, or a zip bomb)` };
+/**
+ * How many bytes of the stream its limits allow (Infinity: no limit), and what is wrong
+ * past them: its declared size, or (size not declared) the ratio to the bytes read so far.
+ */
+function limit(bs: ByteStream): { allowed: number; problem: ArchiveProblem } | null {
+  if (bs.declared !== null) {
+    return { allowed: bs.declared, problem: { kind: 'bomb', message: `more data than the ${bs.declared} bytes its header declares (damaged, or a zip bomb)` } };
   }
   if (bs.consumed && bs.ratio) {
     const allowed = Math.max(bs.ratio.floor, bs.consumed() * bs.ratio.max);
-    if (bytes > allowed) {
-      return { kind: 'bomb', message: `inflates to more than ${bs.ratio.max} times its compressed size (a zip bomb?): reading stopped at ${bytes} bytes` };
-    }
+    return { allowed, problem: { kind: 'bomb', message: `inflates to more than ${bs.ratio.max} times its compressed size (a zip bomb?): reading stopped at ${allowed} bytes` } };
   }
   return null;
 }
@@ -125,19 +126,22 @@ export async function pumpMember(bs: ByteStream, out: AsyncPoster, ring: SharedA
   let reading = true;
   try {
     try {
-      for await (const chunk of bs.stream as AsyncIterable<Buffer>) {
+      for await (const whole of bs.stream as AsyncIterable<Buffer>) {
         if (!reading) continue; // draining a tar member nobody reads any more
-        bytes += chunk.length;
-        problem = check(bs, bytes);
-        if (problem) {
+        // Past a limit, the bytes up to it are read and the rest is not.
+        const l = limit(bs);
+        let chunk = whole;
+        if (l && bytes + chunk.length > l.allowed) {
+          chunk = chunk.subarray(0, Math.max(0, l.allowed - bytes));
+          problem = l.problem;
           reading = false;
-          if (bs.drain) continue;
-          break;
         }
+        bytes += chunk.length;
         hash.update(chunk);
         if (bs.crc32 !== null) crc = crc32(chunk, crc);
         await writer.write(chunk);
         inflated(chunk.length);
+        if (!reading && !bs.drain) break;
       }
     } catch (err) {
       if (err instanceof Abandoned) throw err;

@@ -42,6 +42,7 @@ export class ArchiveError extends Error {
 export function problemOf(err: unknown): ArchiveProblem {
   if (err instanceof ArchiveError) return err.problem;
   const message = err instanceof Error ? err.message : String(err);
-  if (/unexpected end|truncated|premature|end of (data|file)/i.test(message)) return { kind: 'truncated', message };
+  // tar-stream's "Stream was destroyed": the tar's input ended (damage) inside this member.
+  if (/unexpected end|truncated|premature|end of (data|file)|stream was destroyed/i.test(message)) return { kind: 'truncated', message };
   return { kind: 'corrupt', message };
 }

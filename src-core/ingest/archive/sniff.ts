@@ -28,3 +28,25 @@ export function sniffContainer(head: Buffer): ContainerKind | null {
   if (isTarHeader(head)) return 'tar';
   return null;
 }
+
+/** The end of central directory record's size without its comment (APPNOTE 4.3.16). */
+const EOCD_SIZE = 22;
+/** How far from the end an end record can be: its comment is at most 65,535 bytes. */
+export const ZIP_TAIL_BYTES = EOCD_SIZE + 0xffff;
+
+/**
+ * A zip whose first bytes are damaged (its first local header overwritten) still ends with
+ * its end of central directory record, pointing at a central directory inside the file:
+ * yauzl reads such a zip from there. `tail` is the file's last bytes, `size` its length.
+ */
+export function zipByTail(tail: Buffer, size: number): boolean {
+  for (let at = tail.length - EOCD_SIZE; at >= 0; at--) {
+    if (tail.readUInt32LE(at) !== 0x06054b50) continue;
+    const cdSize = tail.readUInt32LE(at + 12);
+    const cdOffset = tail.readUInt32LE(at + 16);
+    const eocdAt = size - tail.length + at;
+    // zip64 writes 0xFFFFFFFF here; otherwise the directory must end where the record starts.
+    if (cdOffset === 0xffffffff || (cdOffset + cdSize <= eocdAt && cdSize > 0)) return true;
+  }
+  return false;
+}

@@ -23,7 +23,15 @@ export type Opener = () => Promise<ByteStream>;
 async function* entries(open: Opener): AsyncGenerator<TarEntry> {
   const source = await open();
   const extract = tar.extract();
-  source.stream.on('error', (err) => extract.destroy(err));
+  // Damage to the tar's own bytes (a .tar.gz cut or corrupt): the tar reader is told the
+  // input ends there, so the members before the damage still come out whole, the one it
+  // cuts ends with an error, and the pass ends with the damage as its reason.
+  let damage: Error | null = null;
+  source.stream.on('error', (err) => {
+    damage ??= err;
+    source.stream.unpipe(extract);
+    extract.end(() => undefined);
+  });
   source.stream.pipe(extract);
   let index = 0;
   try {
@@ -40,6 +48,9 @@ async function* entries(open: Opener): AsyncGenerator<TarEntry> {
       // Whatever the handler left unread is drained: the next entry follows it.
       await drain(e as unknown as Readable);
     }
+    if (damage) throw damage;
+  } catch (err) {
+    throw damage ?? err;
   } finally {
     source.stream.unpipe(extract);
     source.stream.destroy();

@@ -160,6 +160,7 @@ export class ZipContainer implements ZipReader {
     }
     const c = new ZipContainer(zip);
     await c.readEntries();
+    if (!c.problem) await c.checkEnd(zip);
     c.markOverlaps();
     return c;
   }
@@ -182,6 +183,25 @@ export class ZipContainer implements ZipReader {
       });
       zip.readEntry();
     });
+  }
+
+  /**
+   * yauzl reads as many entries as the end record counts: a count too small (damage, or a
+   * zip made to hide members) would drop the rest without a word. Another central
+   * directory header right after the last one read says so.
+   */
+  private async checkEnd(zip: yauzl.ZipFile): Promise<void> {
+    const cursor = (zip as unknown as { readEntryCursor: number }).readEntryCursor;
+    const sig = Buffer.alloc(4);
+    const reader = (zip as unknown as { reader: yauzl.RandomAccessReader }).reader;
+    const ok = await new Promise<boolean>((resolve) => reader.read(sig, 0, 4, cursor, (err) => resolve(!err)));
+    if (ok && sig.readUInt32LE(0) === 0x02014b50) {
+      const n = this.members.length + this.otherEntries;
+      this.problem = {
+        kind: 'corrupt',
+        message: `the end record counts ${n} entries but the central directory goes on: the members after entry ${n} are not read`,
+      };
+    }
   }
 
   private add(entry: yauzl.Entry, index: number): void {
