@@ -597,6 +597,29 @@ describe('bad containers: a clear entry in the import log, everything else intac
     });
   });
 
+  check('a zip64 archive (zip64 records for every member and the end): imported exactly as the plain one', async () => {
+    const got = run(await zipBytes(FILES, { zip64: true }));
+    expectOthersIntact(got, []);
+  });
+
+  check('member names carrying terminal escapes and bidi controls: shown escaped by longtail log', async () => {
+    const c = tempCase();
+    try {
+      const file = path.join(c.dir, 'names.zip');
+      const evil = 'logs/\u001b]0;owned\u0007\u001b[2J\u202egnp.ndjson';
+      fs.writeFileSync(file, await zipBytes([{ name: evil, data: DATA.get(STREAMING)! }]));
+      const results = importFiles(c.db, [file]).files;
+      expect(checkArchiveImport(c.db, file, results)).toEqual([]);
+      expect(results.find((r) => r.path === `${file}!/${evil}`)?.stored).toBe(clean.members.get(STREAMING)!.result.stored);
+      let out = '';
+      expect(main(['log', c.file], { out: (s) => (out += s), err: () => undefined, isTty: false })).toBe(0);
+      expect(out).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
+      expect(out).toContain('gnp.ndjson [complete]');
+    } finally {
+      c.close();
+    }
+  });
+
   check('the import log shows the member under its archive (longtail log)', () => {
     const c = tempCase();
     try {

@@ -119,8 +119,9 @@ describe('hostile archives: seeded mutations', () => {
       return gzInput(f.name.replace(/^.*\//, ''), f.data!);
     }, gzMutation, 3), TIMEOUT);
 
-  // Pending: the reader of zips whose central directory is missing (being added). Now such a zip fails whole
-  // ("cannot read the zip archive: … End of central directory record signature not found"): remove `.fails` when it is in.
-  it.fails('zip cut anywhere: the members before the cut are imported, the one at the cut up to it [pending: the reader of zips without a central directory]', () =>
+  // Pending: the reader of zips whose central directory is missing (being added). Until it is in, such a zip fails
+  // whole ("cannot read the zip archive: … End of central directory record signature not found"): counted under
+  // 'zip-recovery' (lib/archive-bugs.ts); once it is in, these cuts are checked like any other mutation.
+  it('zip cut anywhere: the members before the cut are imported, the one at the cut up to it', () =>
     fuzz('zip (truncated)', (s) => zipInput(memberFiles(s)), zipTruncation, 4), TIMEOUT);
 });

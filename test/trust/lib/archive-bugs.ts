@@ -27,6 +27,9 @@ export const KNOWN_BUGS = {
   'zip-first-header':
     'a zip whose first local header signature is damaged is not recognised as a zip: "unsupported format: binary content of an unknown kind", every member lost ' +
     'though the central directory is intact (src-core/ingest/archive/sniff.ts)',
+  'zip-recovery':
+    'pending feature, not a bug: a zip whose central directory is cut off fails whole ("cannot read the zip archive: … End of central directory record ' +
+    'signature not found…") until the reader of zips without a central directory is in (src-core/ingest/archive/)',
   'eocd-count':
     'a zip whose end record counts fewer entries than its central directory holds drops the rest without a word (src-core/ingest/archive/zip-container.ts readEntries)',
 } as const;
@@ -55,6 +58,10 @@ export function knownBug(input: ArchiveInput, mutated: Buffer, got: ArchiveImpor
   }
   if (input.kind === 'zip' && got.containers.size === 0 && mutated.length >= 4 && mutated.readUInt32LE(0) !== ZIP_LOCAL && (issue.what === 'gone' || issue.what === 'silent')) {
     return 'zip-first-header';
+  }
+  if (input.kind === 'zip' && mutated.length < input.bytes.length && issue.what === 'gone' && got.archive?.status === 'failed' &&
+    /^cannot read the zip archive: damaged archive: not a readable zip: End of central directory record signature not found/.test(got.archive.error ?? '')) {
+    return 'zip-recovery';
   }
   if (input.kind === 'zip' && issue.what === 'silent' && input.zip && mutated.length === input.bytes.length) {
     const count = mutated.readUInt16LE(input.zip.eocd + 10);

@@ -25,14 +25,15 @@ async function collect(stream: AsyncIterable<unknown>): Promise<Buffer> {
   return Buffer.concat(parts);
 }
 
-/** A clean zip (no data descriptors: yazl knows every size of a buffer up front). */
-export async function zipBytes(entries: readonly EntrySpec[]): Promise<Buffer> {
+/** A clean zip (no data descriptors: yazl knows every size of a buffer up front); zip64 records everywhere if asked. */
+export async function zipBytes(entries: readonly EntrySpec[], opts: { zip64?: boolean } = {}): Promise<Buffer> {
   const z = new yazl.ZipFile();
+  const zip64 = opts.zip64 ?? false;
   for (const e of entries) {
     if (e.data === undefined) z.addEmptyDirectory(e.name, { mtime: MTIME });
-    else z.addBuffer(e.data, e.name, { mtime: MTIME, compress: e.compress ?? true });
+    else z.addBuffer(e.data, e.name, { mtime: MTIME, compress: e.compress ?? true, forceZip64Format: zip64 });
   }
-  z.end();
+  z.end({ forceZip64Format: zip64, comment: '' });
   return collect(z.outputStream as AsyncIterable<unknown>);
 }
 
