@@ -6,7 +6,10 @@
 // (a row under its container, or an ignored result its container names), the accounting
 // of every row, the files stored before the archive unchanged, and every member the
 // mutation did not touch stored exactly as from the clean archive (lib/archive-mutate.ts
-// works out which it touched from the clean archive's layout).
+// works out which it touched from the clean archive's layout). A broken invariant that a
+// core bug pinned in bad-archives.test.ts explains is counted under that bug (figures:
+// knownBugs, shown by `npm run trust`), so the suites keep checking everything else; any
+// other fails. LONGTAIL_TRUST_KEEP_GOING=1 lists every failure of a run instead of the first.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import fs from 'node:fs';

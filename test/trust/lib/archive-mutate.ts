@@ -65,12 +65,12 @@ export function memberFiles(seed: number, opts: { bigLog?: boolean } = {}): Entr
   const stored = pick(3, 4);
   const files: EntrySpec[] = [
     { name: `logs/${EVTX[a]}`, data: read('evtx', 'attack', EVTX[a]!) },
-    { name: `json/${TEXT[t]![2]}`, data: read(...TEXT[t]!), compress: stored !== 0 },
+    { name: `${TEXT[t]![0]}/${TEXT[t]![2]}`, data: read(...TEXT[t]!), compress: stored !== 0 },
     { name: 'notes/README.txt', data: Buffer.from('Collected by the IR team. Not data.\n') },
     { name: 'empty/' },
     { name: `gen/elastic-${seed}.ndjson`, data: ndjsonElastic(facts!).bytes, compress: stored !== 1 },
     { name: `logs/more/${EVTX[b]}`, data: read('evtx', 'attack', EVTX[b]!), compress: stored !== 2 },
-    { name: `csv/${TEXT[(t + 1) % TEXT.length]![2]}`, data: read(...TEXT[(t + 1) % TEXT.length]!) },
+    { name: `${TEXT[(t + 1) % TEXT.length]![0]}/more/${TEXT[(t + 1) % TEXT.length]![2]}`, data: read(...TEXT[(t + 1) % TEXT.length]!) },
   ];
   if (opts.bigLog) files.push({ name: 'logs/big/privesc.evtx', data: read('evtx', 'attack', 'privesc_unquoted_svc_sysmon_1_11.evtx') });
   return files;
