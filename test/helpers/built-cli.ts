@@ -13,9 +13,10 @@ export function builtCli(): Promise<string> {
     fs.mkdirSync(path.join(REPO, 'test-results'), { recursive: true });
     const out = fs.mkdtempSync(path.join(REPO, 'test-results', 'cli-'));
     await build({
-      // The workers sit next to the CLI, as build/build.mjs puts them (without the unpack worker an archive import waits forever).
       entryPoints: {
-        cli: path.join(REPO, 'src-core', 'cli.ts'), 'parse-worker': path.join(REPO, 'src-core', 'ingest', 'parse-worker.ts'),
+        cli: path.join(REPO, 'src-core', 'cli.ts'),
+        'parse-worker': path.join(REPO, 'src-core', 'ingest', 'parse-worker.ts'),
+        // Archives are read by the unpack worker, found next to the CLI like the parse worker.
         'unpack-worker': path.join(REPO, 'src-core', 'ingest', 'archive', 'unpack-worker.ts'),
       },
       outdir: out, bundle: true, platform: 'node', target: 'node20', format: 'esm', external: ['better-sqlite3'], logLevel: 'error',

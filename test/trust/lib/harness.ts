@@ -31,7 +31,7 @@ export interface Imported {
 }
 
 /** Where a failed record must say it is. */
-const LOCATION = /^(line \d+|record \d+ \((line \d+|chunk (\d+|-))\))(:|$)/;
+export const LOCATION = /^(line \d+|record \d+ \((line \d+|chunk (\d+|-))\))(:|$)/;
 
 /** Seconds allowed per file: generous, for a loaded two-core machine. */
 export function timeBoundMs(bytes: number): number {

@@ -64,3 +64,60 @@ export function addTally(into: ImporterTally, t: ImporterTally): void {
   into.maxMs = Math.max(into.maxMs, t.maxMs);
   if (t.slowestMBps !== null) into.slowestMBps = into.slowestMBps === null ? t.slowestMBps : Math.min(into.slowestMBps, t.slowestMBps);
 }
+
+/** An archive suite's counts: an importer's, and what became of the members. */
+export interface ArchiveTally extends ImporterTally {
+  /** Members compared with the clean archive's import (the mutation did not touch them). */
+  membersChecked: number;
+  /** Of those, members gone or changed: members lost beyond the damaged one. */
+  membersLost: number;
+  /** Records of a damaged member, wholly before the damage, that were not kept. */
+  prefixLost: number;
+  /** The mutations that lost such records, in words (the first few). */
+  prefixCases: string[];
+  /** Imports whose broken invariants a known core bug explains, by bug (archive-bugs.ts). */
+  knownBugs: Record<string, number>;
+  /** Of `violations`, imports with no broken invariant but those. */
+  violationsByKnownBugs: number;
+}
+
+export function newArchiveTally(): ArchiveTally {
+  return { ...newTally(), membersChecked: 0, membersLost: 0, prefixLost: 0, prefixCases: [], knownBugs: {}, violationsByKnownBugs: 0 };
+}
+
+/** What an archive import counts as (the harnesses' shapes differ only in name). */
+interface ArchiveImportLike {
+  bytes: number;
+  ms: number;
+  crashed: boolean;
+  problems: string[];
+}
+
+export function countArchiveImport(t: ArchiveTally, imp: ArchiveImportLike): void {
+  countImport(t, { ...imp, result: null, rows: [] });
+}
+
+export function countArchiveMutation(
+  t: ArchiveTally,
+  kind: string,
+  imp: ArchiveImportLike,
+  cmp: { problems: string[]; lost: number; invented: number; intact: number; prefixLost: number } | null,
+): void {
+  countMutation(t, kind, { ...imp, result: null, rows: [] }, cmp ? { problems: cmp.problems, lost: cmp.lost, invented: cmp.invented } : null);
+  if (cmp) {
+    t.membersChecked += cmp.intact;
+    t.membersLost += cmp.lost;
+    t.prefixLost += cmp.prefixLost;
+  }
+}
+
+/** Adds archive tallies (the report's total row). */
+export function addArchiveTally(into: ArchiveTally, t: ArchiveTally): void {
+  addTally(into, t);
+  into.membersChecked += t.membersChecked;
+  into.membersLost += t.membersLost;
+  into.prefixLost += t.prefixLost;
+  into.prefixCases.push(...t.prefixCases);
+  for (const [k, n] of Object.entries(t.knownBugs)) into.knownBugs[k] = (into.knownBugs[k] ?? 0) + n;
+  into.violationsByKnownBugs += t.violationsByKnownBugs;
+}

@@ -1,6 +1,6 @@
 // `npm run trust`: runs the trust suites (hostile input per importer, extremes, hostile
-// strings on every core output surface, kills at random points, the evidence chain, the
-// regressions they found) and prints their figures. The suites write the figures
+// archives and bad containers, hostile strings on every core output surface, kills at
+// random points, the evidence chain, the regressions they found) and prints their figures. The suites write the figures
 // themselves (test-results/trust/*.json, also on a plain `npm test`); this adds them up.
 //   npm run trust                        the normal campaign (about a minute or two)
 //   npm run trust -- --long              a long one: many more cases and seeds, more kill points (many minutes)
@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { REPO } from '../../helpers/corpus.js';
 import { FIGURES_DIR } from '../lib/figures.js';
-import { addTally, newTally, type ImporterTally } from '../lib/tally.js';
+import { addArchiveTally, addTally, newArchiveTally, newTally, type ArchiveTally, type ImporterTally } from '../lib/tally.js';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -61,11 +61,17 @@ function readJson<T>(name: string): T | null {
 interface Fuzz { long: boolean; seed: number; importers: Record<string, ImporterTally> }
 interface Kill { killPoints: number; outcomes: Record<string, number>; referenceEvents: number; eventsLost: number; eventsDuplicated: number; partialFilesNotWhole: number; unsoundCases: number }
 interface Strings { strings: number; formats: string[]; checks: Record<string, number> }
+interface Archives { archives: Record<string, ArchiveTally> }
+interface BadArchives { cases: Array<{ title: string; kind: 'check' | 'known bug' | 'pending feature'; bug?: string }>; knownBugs: Record<string, string> }
+interface KillArchive { killPoints: number; outcomes: Record<string, number>; referenceEvents: number; members: number; eventsLost: number; eventsDuplicated: number; partialMembersNotWhole: number; unsoundCases: number }
 
 const vitest = readJson<VitestJson>('vitest.json');
 const fuzzSuites = ['hostile-text.json', 'hostile-evtx.json', 'hostile-extremes.json'].map((f) => readJson<Fuzz>(f));
 const kill = readJson<Kill>('kill-import.json');
 const strings = readJson<Strings>('hostile-strings.json');
+const archives = readJson<Archives>('hostile-archives.json');
+const bad = readJson<BadArchives>('bad-archives.json');
+const killArchive = readJson<KillArchive>('kill-archive.json');
 
 // Per importer, over the three fuzz suites.
 const merged = new Map<string, ImporterTally>();
@@ -104,6 +110,50 @@ say(`² Over imports of at least 1 MB (slowest: ${slowestWhere || '-'}). ${(tota
 say();
 say(`Mutations tried: ${Object.entries(total.byMutation).sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${fmt(n)}`).join(', ')}.`);
 say();
+// Archives: the seeded suite's table, the bad containers one by one, the kills.
+const archiveTotal = newArchiveTally();
+const pinned = (bad?.cases ?? []).filter((c) => c.kind === 'known bug');
+const pending = (bad?.cases ?? []).filter((c) => c.kind === 'pending feature');
+if (archives) {
+  say('**Hostile archives.** Clean zips, .tar.gz and .gz of corpus logs and generated files, and seeded mutations of them (byte flips, zeroed ranges, random bytes after a signature, truncation; in member data, local headers, the central directory, the end record, the gzip header, deflate data and trailer, tar headers and data); after each import: the invariants above for every member, every member in the import log, the files already in the case unchanged, and every member the mutation did not touch stored exactly as from the clean archive.');
+  say();
+  say('| archive | inputs | mutations | members compared | crashes | hangs | broken invariants | of which known core bugs³ | members lost beyond the damaged one | records lost before the damage⁴ | slowest import ms |');
+  say('|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|');
+  for (const [name, t] of Object.entries(archives.archives).sort()) {
+    say(`| ${name} | ${fmt(t.inputs)} | ${fmt(t.mutations)} | ${fmt(t.membersChecked)} | ${t.crashes} | ${t.hangs} | ${t.violations} | ${t.violationsByKnownBugs} | ${t.membersLost} | ${t.prefixLost} | ${fmt(t.maxMs)} |`);
+    addArchiveTally(archiveTotal, t);
+  }
+  const a = archiveTotal;
+  say(`| **all** | **${fmt(a.inputs)}** | **${fmt(a.mutations)}** | ${fmt(a.membersChecked)} | **${a.crashes}** | **${a.hangs}** | **${a.violations}** | ${a.violationsByKnownBugs} | ${a.membersLost} | ${a.prefixLost} | |`);
+  say();
+  const hits = Object.entries(a.knownBugs).sort((x, y) => y[1] - x[1]);
+  say(`³ Imports whose every broken invariant a core bug pinned by an \`it.fails\` test of bad-archives.test.ts explains (lib/archive-bugs.ts): ${hits.length ? hits.map(([k, n]) => `${k} ${n}`).join(', ') : 'none'}` +
+    ' (zip-recovery: truncated zips, until the reader of zips without a central directory is in).  ');
+  say('⁴ Records of a damaged member that lie wholly before the damage (or cut) and were not kept; counted, not an invariant of the seeded suites (the pinned bugs declared-size-cut, zlib-last-output, tar-destroyed, gzip-size-hint lose them).');
+  say();
+  say(`Archive mutations tried: ${Object.entries(a.byMutation).sort((x, y) => y[1] - x[1]).map(([k, n]) => `${k} ${fmt(n)}`).join(', ')}.`);
+  say();
+}
+if (bad) {
+  const checks = bad.cases.filter((c) => c.kind === 'check');
+  say(`**Bad containers.** ${bad.cases.length} cases, each checking the import log's entry for the archive and the member, the other members exactly as from the clean archive, and the files already in the case unchanged: ${checks.length} checks (${checks.map((c) => c.title.split(': ')[0]).join('; ')}).`);
+  say();
+  if (pinned.length) {
+    const byBug = new Map<string, string[]>();
+    for (const c of pinned) byBug.set(c.bug!, [...(byBug.get(c.bug!) ?? []), c.title]);
+    say(`Core bugs pinned (\`it.fails\`, ${pinned.length} tests):`);
+    for (const [bug, titles] of byBug) say(`- **${bug}**: ${bad.knownBugs[bug] ?? ''} (${titles.length} test${titles.length > 1 ? 's' : ''})`);
+  }
+  if (pending.length) say(`- **pending**: the reader of zips without a central directory (truncated zips): ${pending.length} tests expect it (\`it.fails\` until it is in).`);
+  say();
+}
+if (killArchive) {
+  const o = killArchive.outcomes;
+  say(`**Archive kills.** ${killArchive.killPoints} SIGKILLs at random points of the import of a collection zip (the samples, the JSON and CSV corpus, the EVTX attack logs in a .tar.gz inside it: ${killArchive.members} members, ${fmt(killArchive.referenceEvents)} events): ` +
+    `${o['midArchive'] ?? 0} inside the archive, ${o['finished'] ?? 0} after it finished, ${(o['beforeCase'] ?? 0) + (o['beforeSchema'] ?? 0)} before the case was made. ` +
+    `Events lost: **${killArchive.eventsLost}**, duplicated: **${killArchive.eventsDuplicated}**; unsound cases ${killArchive.unsoundCases}, partly stored members ${killArchive.partialMembersNotWhole}.`);
+  say();
+}
 if (kill) {
   const o = kill.outcomes;
   say(`**Kills.** ${kill.killPoints} SIGKILLs at random points of an import of the samples, the JSON and CSV corpus and the EVTX attack logs (${fmt(kill.referenceEvents)} events): ` +
@@ -126,9 +176,15 @@ if (vitest) {
   say(`**Suites:** ${files.join(', ')}.`);
 }
 
-const ok = (vitest?.success ?? false) && total.crashes === 0 && total.hangs === 0 && total.violations === 0 && kill !== null && kill.eventsLost === 0 && kill.eventsDuplicated === 0;
+const archivesOk = archives !== null && bad !== null && archiveTotal.crashes === 0 && archiveTotal.hangs === 0 && archiveTotal.violations === archiveTotal.violationsByKnownBugs &&
+  killArchive !== null && killArchive.eventsLost === 0 && killArchive.eventsDuplicated === 0;
+const ok = (vitest?.success ?? false) && total.crashes === 0 && total.hangs === 0 && total.violations === 0 && kill !== null && kill.eventsLost === 0 && kill.eventsDuplicated === 0 && archivesOk;
 say();
-say(ok ? 'Verdict: **pass** — no crash, no hang, no broken invariant, nothing lost or duplicated.' : 'Verdict: **FAIL** — see above.');
+if (!ok) say('Verdict: **FAIL** — see above.');
+else if (pinned.length || pending.length || archiveTotal.violations) {
+  say(`Verdict: **FAIL** — no crash, no hang, no broken invariant but those of ${pinned.length ? `the core bugs pinned above (${[...new Set(pinned.map((c) => c.bug))].join(', ')})` : ''}` +
+    `${pinned.length && pending.length ? ' and ' : ''}${pending.length ? 'the pending reader of truncated zips' : ''}: archive members are lost where they should not be.`);
+} else say('Verdict: **pass** — no crash, no hang, no broken invariant, nothing lost or duplicated.');
 
 process.stdout.write('\n' + lines.join('\n') + '\n');
 
@@ -141,4 +197,4 @@ if (writeTo !== undefined) {
   fs.writeFileSync(target, re.test(prior) ? prior.replace(re, body) : `${prior}${prior.endsWith('\n') ? '' : '\n'}\n${body}\n`);
   process.stdout.write(`Figures written to ${path.relative(REPO, target)}\n`);
 }
-process.exitCode = ok ? 0 : 1;
+process.exitCode = ok && !pinned.length && !pending.length && archiveTotal.violations === 0 ? 0 : 1;

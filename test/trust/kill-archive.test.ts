@@ -1,0 +1,173 @@
+// Nothing lost, nothing doubled, for archives: an import of a collection zip (the samples,
+// the JSON and CSV corpus, and the EVTX attack logs in a .tar.gz inside it) killed
+// (SIGKILL) at random points leaves a sound case holding whole members or nothing of
+// them, and running the import again completes it to what one clean import gives, with
+// the members stored by the killed run logged "duplicate" and stored once.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { corpus, REPO } from '../helpers/corpus.js';
+import { tempDir } from '../helpers/case-builder.js';
+import { builtCli } from '../helpers/built-cli.js';
+import { openCase } from '../../src-core/store/case-db.js';
+import { importFiles } from '../../src-core/ingest/import-files.js';
+import { gzipBytes, tarBytes, zipBytes, type EntrySpec } from './lib/archives.js';
+import { LONG, writeFigures } from './lib/figures.js';
+import { EVENT_TABLES } from './lib/harness.js';
+
+/** Kill points: half of the kill suite's (`npm run trust` gives 20, a long run 60; `npm test` 6). */
+const KILLS = Math.max(2, Math.round(Number(process.env['LONGTAIL_KILL_POINTS'] ?? (LONG ? 60 : 6)) / 2));
+const dir = tempDir('longtail-kill-archive-');
+const archive = path.join(dir, 'Collection-WS01-2026-10-20T09_00_00Z.zip');
+const figures = { killPoints: 0, outcomes: {} as Record<string, number>, referenceEvents: 0, members: 0, eventsLost: 0, eventsDuplicated: 0, partialMembersNotWhole: 0, unsoundCases: 0 };
+afterAll(() => {
+  fs.rmSync(dir, { recursive: true, force: true });
+  writeFigures('kill-archive', figures);
+});
+
+function files(root: string, prefix: string): EntrySpec[] {
+  return fs.readdirSync(root, { recursive: true, withFileTypes: true })
+    .filter((d) => d.isFile() && !d.name.endsWith('.ts'))
+    .map((d) => path.join(d.parentPath, d.name))
+    .sort()
+    .map((f) => ({ name: `${prefix}${path.relative(root, f).split(path.sep).join('/')}`, data: fs.readFileSync(f) }));
+}
+
+/** Every stored event, by the SHA-256 of the input (member) it came from: equal maps, nothing lost or doubled. */
+function contents(file: string): Map<string, string[]> {
+  const db = new Database(file, { readonly: true });
+  try {
+    const out = new Map<string, string[]>();
+    for (const t of EVENT_TABLES) {
+      const rows = db.prepare(`SELECT f.sha256, e.ref, e.source, e.time FROM ${t} e JOIN input_file f ON f.id = e.file_id ORDER BY f.sha256, e.ref, e.source, e.time`).all() as Array<{ sha256: string; ref: string; source: string; time: string }>;
+      for (const r of rows) {
+        const list = out.get(r.sha256) ?? [];
+        list.push(`${t}|${r.ref}|${r.source}|${r.time}`);
+        out.set(r.sha256, list);
+      }
+    }
+    for (const list of out.values()) list.sort();
+    return out;
+  } finally {
+    db.close();
+  }
+}
+
+/** Rows of `want` missing from `got`, and rows of `got` beyond `want` (multisets). */
+function difference(want: Map<string, string[]>, got: Map<string, string[]>): { lost: number; extra: number } {
+  const count = (m: Map<string, string[]>) => {
+    const c = new Map<string, number>();
+    for (const [sha, rows] of m) for (const r of rows) c.set(`${sha} ${r}`, (c.get(`${sha} ${r}`) ?? 0) + 1);
+    return c;
+  };
+  const a = count(want);
+  const b = count(got);
+  let lost = 0;
+  let extra = 0;
+  for (const [k, n] of a) lost += Math.max(0, n - (b.get(k) ?? 0));
+  for (const [k, n] of b) extra += Math.max(0, n - (a.get(k) ?? 0));
+  return { lost, extra };
+}
+
+function runImport(caseFile: string, killAfterMs: number | null): Promise<number | null> {
+  return builtCli().then((cli) => new Promise((resolve) => {
+    const child = spawn(process.execPath, [cli, 'import', caseFile, archive], { stdio: 'ignore' });
+    let timer: NodeJS.Timeout | null = null;
+    if (killAfterMs !== null) timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+    child.on('exit', (code) => {
+      if (timer) clearTimeout(timer);
+      resolve(code);
+    });
+  }));
+}
+
+function lcg(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+}
+
+let reference: Map<string, string[]>;
+
+beforeAll(async () => {
+  const logs = gzipBytes(await tarBytes(files(corpus('evtx', 'attack'), '')));
+  fs.writeFileSync(archive, await zipBytes([
+    ...files(path.join(REPO, 'samples'), 'samples/'),
+    ...files(corpus('json'), 'json/'),
+    ...files(corpus('csv'), 'csv/'),
+    { name: 'evtx/attack.tar.gz', data: logs },
+  ]));
+  const ref = path.join(dir, 'reference.longtail');
+  const { db } = openCase(ref);
+  const results = importFiles(db, [archive]).files;
+  db.close();
+  expect(results.filter((r) => r.status === 'failed')).toEqual([]);
+  reference = contents(ref);
+  figures.members = reference.size;
+  figures.referenceEvents = [...reference.values()].reduce((n, rows) => n + rows.length, 0);
+  await builtCli();
+}, 120_000);
+
+describe('an archive import killed at random points', () => {
+  it(`keeps the case sound, holding whole members only, and a re-run completes it exactly (${KILLS} kill points)`, async () => {
+    const random = lcg(20261125);
+    const timing = path.join(dir, 'timing.longtail');
+    const t0 = Date.now();
+    expect(await runImport(timing, null)).toBe(0);
+    const full = Date.now() - t0;
+    expect(contents(timing)).toEqual(reference);
+    const outcomes = { beforeCase: 0, beforeSchema: 0, midArchive: 0, finished: 0 };
+    for (let k = 0; k < KILLS; k++) {
+      const caseFile = path.join(dir, `killed-${k}.longtail`);
+      // Past the first tenth: the process start, before any member, is the kill suite's.
+      const at = Math.floor((0.1 + 0.9 * random()) * full);
+      await runImport(caseFile, at);
+      const created = fs.existsSync(caseFile);
+      const schema = created && (() => {
+        const db = new Database(caseFile, { readonly: true });
+        try {
+          const tables = ['input_file', 'import_note', ...EVENT_TABLES];
+          return db.prepare(`SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name IN (${tables.map(() => '?').join(', ')})`).get(...tables) as { n: number };
+        } finally {
+          db.close();
+        }
+      })();
+      if (!created) outcomes.beforeCase++;
+      // Killed while the case was being created: its tables not committed yet (the re-run below must make it whole).
+      else if (schema && schema.n < 2 + EVENT_TABLES.length) outcomes.beforeSchema++;
+      else {
+        const db = new Database(caseFile);
+        const integrity = db.pragma('integrity_check', { simple: true });
+        if (integrity !== 'ok') figures.unsoundCases++;
+        expect(integrity, `kill at ${at} ms`).toBe('ok');
+        const open = db.prepare("SELECT count(*) AS n FROM input_file WHERE status = 'importing'").get() as { n: number };
+        db.close();
+        if (open.n > 0) outcomes.midArchive++;
+        else outcomes.finished++;
+        // Every member present is present whole, exactly as in the reference.
+        const partial = contents(caseFile);
+        for (const [sha, rows] of partial) {
+          if (JSON.stringify(rows) !== JSON.stringify(reference.get(sha))) figures.partialMembersNotWhole++;
+          expect(rows, `kill at ${at} ms, member ${sha}`).toEqual(reference.get(sha));
+        }
+      }
+      expect(await runImport(caseFile, null), `re-run after kill at ${at} ms`).toBe(0);
+      const after = contents(caseFile);
+      const diff = difference(reference, after);
+      figures.eventsLost += diff.lost;
+      figures.eventsDuplicated += diff.extra;
+      figures.killPoints++;
+      expect(after, `re-run after kill at ${at} ms`).toEqual(reference);
+      const db = new Database(caseFile, { readonly: true });
+      const statuses = db.prepare('SELECT status, count(*) AS n FROM input_file GROUP BY status').all() as Array<{ status: string; n: number }>;
+      const interrupted = db.prepare("SELECT count(*) AS n FROM input_file WHERE status = 'incomplete' AND sha256 != '' AND id IN (SELECT e.file_id FROM process_event e)").get() as { n: number };
+      db.close();
+      expect(statuses.find((s) => s.status === 'importing'), `kill at ${at} ms`).toBeUndefined();
+      expect(interrupted.n, 'events on a row left incomplete').toBe(0);
+    }
+    figures.outcomes = outcomes;
+    expect(outcomes.midArchive, JSON.stringify(outcomes)).toBeGreaterThan(0);
+    process.stdout.write(`archive kill points: ${JSON.stringify(outcomes)} (full import ${full} ms)\n`);
+  }, LONG ? 1_800_000 : 300_000);
+});
