@@ -91,7 +91,11 @@ export class ArchiveExpander {
       node.result.error = `cannot read the ${node.kind} archive: ${problemText(problemOf(err))}`;
       return [];
     }
-    if (listing.problem) node.notes.add('error', problemText(listing.problem), null);
+    if (listing.problem) {
+      // (A zip read from its local headers says itself what was recovered.)
+      const recovered = /recovered from their local headers/.test(listing.problem.message);
+      node.notes.add('error', `${problemText(listing.problem)}${recovered ? '' : '; the members listed before the damage are read'}`, null);
+    }
     const names = listing.members.filter((m) => !m.problem).map((m) => m.step.name);
     const collections = findCollections(
       names,

@@ -26,6 +26,8 @@ export interface ByteStream {
   done: () => void;
   /** Said at the end when nothing else went wrong (a recovered member the file's end cuts). */
   endProblem?: ArchiveProblem;
+  /** The cause behind the stream's own error, when it lies deeper (a tar member: the .tar.gz's inflate). */
+  cause?: () => Error | null;
 }
 
 /**
@@ -145,7 +147,7 @@ export async function pumpMember(bs: ByteStream, out: AsyncPoster, ring: SharedA
       }
     } catch (err) {
       if (err instanceof Abandoned) throw err;
-      problem ??= problemOf(err);
+      problem ??= problemOf(bs.cause?.() ?? err);
     }
     writer.flush();
   } catch (err) {

@@ -4,8 +4,7 @@
 // and the ratio guard watches the real bytes.
 import fs from 'node:fs';
 import path from 'node:path';
-import { createGunzip } from 'node:zlib';
-import { pipeline } from 'node:stream';
+import { constants, createGunzip } from 'node:zlib';
 import type { ByteStream } from './byte-stream.js';
 import type { ArchiveLimits } from './limits.js';
 
@@ -55,13 +54,34 @@ export function gzipSizeHint(file: string): number | null {
   }
 }
 
-/** The inflated bytes of a gzip stream, with the ratio guard on the compressed bytes read. */
+/** A gzip stream ends with its 8-byte trailer: CRC-32 and size (RFC 1952 2.3.1). */
+const TRAILER = 8;
+
+/**
+ * The inflated bytes of a gzip stream, with the ratio guard on the compressed bytes read.
+ * zlib drops what it inflated in the call that meets an error, so a damaged trailer (or
+ * a stream cut short) would lose the last chunk of good data: the last 8 bytes are held
+ * back until everything before them is inflated and flushed out, then given to zlib,
+ * which checks them and reports the damage with nothing left to lose.
+ */
 export function gunzipStream(compressed: ByteStream, limits: ArchiveLimits): ByteStream {
   let consumed = 0;
-  compressed.stream.on('data', (chunk: Buffer) => (consumed += chunk.length));
-  const stream = pipeline(compressed.stream, createGunzip({ chunkSize: 64 * 1024 }), () => undefined);
+  const source = compressed.stream;
+  const gunzip = createGunzip({ chunkSize: 64 * 1024 });
+  let tail = Buffer.alloc(0);
+  source.on('data', (chunk: Buffer) => {
+    consumed += chunk.length;
+    const all = tail.length ? Buffer.concat([tail, chunk]) : chunk;
+    const body = all.length - TRAILER;
+    tail = Buffer.from(all.subarray(Math.max(0, body)));
+    if (body > 0 && !gunzip.write(all.subarray(0, body))) source.pause();
+  });
+  gunzip.on('drain', () => source.resume());
+  source.on('end', () => gunzip.flush(constants.Z_SYNC_FLUSH, () => gunzip.end(tail)));
+  source.on('error', (err) => gunzip.destroy(err));
+  gunzip.on('close', () => source.destroy());
   return {
-    stream,
+    stream: gunzip,
     declared: null,
     crc32: null, // zlib checks the gzip CRC-32 itself
     consumed: () => consumed,

@@ -14,6 +14,8 @@ export interface TarEntry {
   type: string;
   modified: string | null;
   stream: Readable;
+  /** What broke the tar's own bytes, if they broke (the real cause of a member's early end). */
+  damage: () => Error | null;
 }
 
 /** The container's bytes, from the start, each time a pass needs them. */
@@ -25,14 +27,19 @@ async function* entries(open: Opener): AsyncGenerator<TarEntry> {
   const extract = tar.extract();
   // Damage to the tar's own bytes (a .tar.gz cut or corrupt): the tar reader is told the
   // input ends there, so the members before the damage still come out whole, the one it
-  // cuts ends with an error, and the pass ends with the damage as its reason.
+  // cuts ends with an error, and the pass ends with the damage as its reason. Fed by hand,
+  // not piped: every byte the source gave before its error reaches the tar reader.
   let damage: Error | null = null;
-  source.stream.on('error', (err) => {
+  const src = source.stream;
+  src.on('data', (chunk: Buffer) => {
+    if (!extract.write(chunk)) src.pause();
+  });
+  extract.on('drain', () => src.resume());
+  src.on('end', () => extract.end(() => undefined));
+  src.on('error', (err) => {
     damage ??= err;
-    source.stream.unpipe(extract);
     extract.end(() => undefined);
   });
-  source.stream.pipe(extract);
   let index = 0;
   try {
     for await (const e of extract) {
@@ -44,6 +51,7 @@ async function* entries(open: Opener): AsyncGenerator<TarEntry> {
         type: h.type ?? 'file',
         modified: h.mtime ? new Date(h.mtime).toISOString() : null,
         stream: e as unknown as Readable,
+        damage: () => damage,
       };
       // Whatever the handler left unread is drained: the next entry follows it.
       await drain(e as unknown as Readable);
@@ -52,8 +60,7 @@ async function* entries(open: Opener): AsyncGenerator<TarEntry> {
   } catch (err) {
     throw damage ?? err;
   } finally {
-    source.stream.unpipe(extract);
-    source.stream.destroy();
+    src.destroy();
     extract.destroy();
     source.done();
   }

@@ -72,7 +72,7 @@ function tarMember(t: TarContainer, index: number): Promise<ByteStream> {
 }
 
 function tarBytes(e: TarEntry, done: () => void): ByteStream {
-  return { stream: e.stream, declared: e.size, crc32: null, consumed: null, ratio: null, drain: true, done };
+  return { stream: e.stream, declared: e.size, crc32: null, consumed: null, ratio: null, drain: true, done, cause: e.damage };
 }
 
 function tarOf(ref: SourceRef): TarContainer {
