@@ -4,7 +4,6 @@
 // them, and running the import again completes it to what one clean import gives, with
 // the members stored by the killed run logged "duplicate" and stored once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -16,6 +15,7 @@ import { importFiles } from '../../src-core/ingest/import-files.js';
 import { gzipBytes, tarBytes, zipBytes, type EntrySpec } from './lib/archives.js';
 import { LONG, writeFigures } from './lib/figures.js';
 import { EVENT_TABLES } from './lib/harness.js';
+import { contents, difference, lcg, runImport } from './lib/kills.js';
 
 /** Kill points: half of the kill suite's (`npm run trust` gives 20, a long run 60; `npm test` 6). */
 const KILLS = Math.max(2, Math.round(Number(process.env['LONGTAIL_KILL_POINTS'] ?? (LONG ? 60 : 6)) / 2));
@@ -35,58 +35,9 @@ function files(root: string, prefix: string): EntrySpec[] {
     .map((f) => ({ name: `${prefix}${path.relative(root, f).split(path.sep).join('/')}`, data: fs.readFileSync(f) }));
 }
 
-/** Every stored event, by the SHA-256 of the input (member) it came from: equal maps, nothing lost or doubled. */
-function contents(file: string): Map<string, string[]> {
-  const db = new Database(file, { readonly: true });
-  try {
-    const out = new Map<string, string[]>();
-    for (const t of EVENT_TABLES) {
-      const rows = db.prepare(`SELECT f.sha256, e.ref, e.source, e.time FROM ${t} e JOIN input_file f ON f.id = e.file_id ORDER BY f.sha256, e.ref, e.source, e.time`).all() as Array<{ sha256: string; ref: string; source: string; time: string }>;
-      for (const r of rows) {
-        const list = out.get(r.sha256) ?? [];
-        list.push(`${t}|${r.ref}|${r.source}|${r.time}`);
-        out.set(r.sha256, list);
-      }
-    }
-    for (const list of out.values()) list.sort();
-    return out;
-  } finally {
-    db.close();
-  }
-}
 
-/** Rows of `want` missing from `got`, and rows of `got` beyond `want` (multisets). */
-function difference(want: Map<string, string[]>, got: Map<string, string[]>): { lost: number; extra: number } {
-  const count = (m: Map<string, string[]>) => {
-    const c = new Map<string, number>();
-    for (const [sha, rows] of m) for (const r of rows) c.set(`${sha} ${r}`, (c.get(`${sha} ${r}`) ?? 0) + 1);
-    return c;
-  };
-  const a = count(want);
-  const b = count(got);
-  let lost = 0;
-  let extra = 0;
-  for (const [k, n] of a) lost += Math.max(0, n - (b.get(k) ?? 0));
-  for (const [k, n] of b) extra += Math.max(0, n - (a.get(k) ?? 0));
-  return { lost, extra };
-}
 
-function runImport(caseFile: string, killAfterMs: number | null): Promise<number | null> {
-  return builtCli().then((cli) => new Promise((resolve) => {
-    const child = spawn(process.execPath, [cli, 'import', caseFile, archive], { stdio: 'ignore' });
-    let timer: NodeJS.Timeout | null = null;
-    if (killAfterMs !== null) timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
-    child.on('exit', (code) => {
-      if (timer) clearTimeout(timer);
-      resolve(code);
-    });
-  }));
-}
 
-function lcg(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
-}
 
 let reference: Map<string, string[]>;
 
@@ -114,7 +65,7 @@ describe('an archive import killed at random points', () => {
     const random = lcg(20261125);
     const timing = path.join(dir, 'timing.longtail');
     const t0 = Date.now();
-    expect(await runImport(timing, null)).toBe(0);
+    expect(await runImport(timing, [archive], null)).toBe(0);
     const full = Date.now() - t0;
     expect(contents(timing)).toEqual(reference);
     const outcomes = { beforeCase: 0, beforeSchema: 0, midArchive: 0, finished: 0 };
@@ -122,7 +73,7 @@ describe('an archive import killed at random points', () => {
       const caseFile = path.join(dir, `killed-${k}.longtail`);
       // Past the first tenth: the process start, before any member, is the kill suite's.
       const at = Math.floor((0.1 + 0.9 * random()) * full);
-      await runImport(caseFile, at);
+      await runImport(caseFile, [archive], at);
       const created = fs.existsSync(caseFile);
       const schema = created && (() => {
         const db = new Database(caseFile, { readonly: true });
@@ -152,7 +103,7 @@ describe('an archive import killed at random points', () => {
           expect(rows, `kill at ${at} ms, member ${sha}`).toEqual(reference.get(sha));
         }
       }
-      expect(await runImport(caseFile, null), `re-run after kill at ${at} ms`).toBe(0);
+      expect(await runImport(caseFile, [archive], null), `re-run after kill at ${at} ms`).toBe(0);
       const after = contents(caseFile);
       const diff = difference(reference, after);
       figures.eventsLost += diff.lost;

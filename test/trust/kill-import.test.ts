@@ -2,7 +2,6 @@
 // sound case holding exactly the files it finished, and running it again completes
 // the case to what one clean import gives.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -13,6 +12,7 @@ import { openCase } from '../../src-core/store/case-db.js';
 import { importFiles } from '../../src-core/ingest/import-files.js';
 import { writeFigures } from './lib/figures.js';
 import { EVENT_TABLES } from './lib/harness.js';
+import { contents, difference, lcg, runImport } from './lib/kills.js';
 
 // EVTX too (the attack logs; those over 256 KiB go through a parse worker).
 const INPUTS = [path.join(REPO, 'samples'), corpus('json'), corpus('csv'), corpus('evtx', 'attack')];
@@ -25,41 +25,8 @@ afterAll(() => {
   writeFigures('kill-import', figures);
 });
 
-/** Rows of `want` missing from `got`, and rows of `got` beyond `want` (multisets). */
-function difference(want: Map<string, string[]>, got: Map<string, string[]>): { lost: number; extra: number } {
-  const count = (m: Map<string, string[]>) => {
-    const c = new Map<string, number>();
-    for (const [sha, rows] of m) for (const r of rows) c.set(`${sha} ${r}`, (c.get(`${sha} ${r}`) ?? 0) + 1);
-    return c;
-  };
-  const a = count(want);
-  const b = count(got);
-  let lost = 0;
-  let extra = 0;
-  for (const [k, n] of a) lost += Math.max(0, n - (b.get(k) ?? 0));
-  for (const [k, n] of b) extra += Math.max(0, n - (a.get(k) ?? 0));
-  return { lost, extra };
-}
 
 
-/** Every stored row, by input file SHA-256, as text: equal sets mean nothing lost or doubled. */
-function contents(file: string): Map<string, string[]> {
-  const db = new Database(file, { readonly: true });
-  try {
-    const out = new Map<string, string[]>();
-    for (const t of EVENT_TABLES) {
-      const rows = db.prepare(`SELECT f.sha256, e.ref, e.source, e.time FROM ${t} e JOIN input_file f ON f.id = e.file_id ORDER BY f.sha256, e.ref, e.source, e.time`).all() as Array<{ sha256: string; ref: string; source: string; time: string }>;
-      for (const r of rows) {
-        const list = out.get(r.sha256) ?? [];
-        list.push(`${t}|${r.ref}|${r.source}|${r.time}`);
-        out.set(r.sha256, list);
-      }
-    }
-    return out;
-  } finally {
-    db.close();
-  }
-}
 
 let reference: Map<string, string[]>;
 let referenceCounts: Record<string, number>;
@@ -84,23 +51,7 @@ beforeAll(async () => {
   await builtCli();
 });
 
-function runImport(caseFile: string, killAfterMs: number | null): Promise<number | null> {
-  return builtCli().then((cli) => new Promise((resolve) => {
-    const child = spawn(process.execPath, [cli, 'import', caseFile, ...INPUTS], { stdio: 'ignore' });
-    let timer: NodeJS.Timeout | null = null;
-    if (killAfterMs !== null) timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
-    child.on('exit', (code) => {
-      if (timer) clearTimeout(timer);
-      resolve(code);
-    });
-  }));
-}
 
-/** A small seeded generator, so a failing kill point can be replayed. */
-function lcg(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
-}
 
 describe('an import killed at random points', () => {
   it(`keeps the case sound, holding whole files only, and a re-run completes it exactly (${KILLS} kill points)`, async () => {
@@ -108,13 +59,13 @@ describe('an import killed at random points', () => {
     // How long a full import takes here bounds where the kills land.
     const timing = path.join(dir, 'timing.longtail');
     const t0 = Date.now();
-    expect(await runImport(timing, null)).toBe(0);
+    expect(await runImport(timing, INPUTS, null)).toBe(0);
     const full = Date.now() - t0;
     const outcomes = { beforeCase: 0, midFile: 0, betweenFiles: 0, finished: 0 };
     for (let k = 0; k < KILLS; k++) {
       const caseFile = path.join(dir, `killed-${k}.longtail`);
       const at = Math.floor(random() * full);
-      await runImport(caseFile, at);
+      await runImport(caseFile, INPUTS, at);
       if (!fs.existsSync(caseFile)) outcomes.beforeCase++;
       else {
         const db = new Database(caseFile);
@@ -133,7 +84,7 @@ describe('an import killed at random points', () => {
         for (const [sha, rows] of partial) expect(rows, `kill at ${at} ms, file ${sha}`).toEqual(reference.get(sha));
       }
       // Running the import again finishes the job: no loss, no duplicates.
-      expect(await runImport(caseFile, null), `re-run after kill at ${at} ms`).toBe(0);
+      expect(await runImport(caseFile, INPUTS, null), `re-run after kill at ${at} ms`).toBe(0);
       const diff = difference(reference, contents(caseFile));
       figures.eventsLost += diff.lost;
       figures.eventsDuplicated += diff.extra;
