@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import { readEvtx } from '../../src-core/ingest/evtx/index.js';
 import { isUsedWinEvent } from '../../src-core/ingest/mappers/windows-event.js';
+import { peakRssMB } from './peak-rss.js';
 
 const files = process.argv.slice(2);
 let records = 0;
@@ -19,4 +20,4 @@ for (const f of files) {
   }
 }
 const seconds = (performance.now() - t) / 1000;
-process.stdout.write(JSON.stringify({ records, skipped, bytes, seconds, peakRssMB: (process.resourceUsage().maxRSS * 1024) / 1e6 }) + '\n');
+process.stdout.write(JSON.stringify({ records, skipped, bytes, seconds, peakRssMB: peakRssMB() }) + '\n');

@@ -4,6 +4,7 @@
 import { openCase } from '../../src-core/store/case-db.js';
 import { runHunt } from '../../src-core/hunt/run-hunt.js';
 import { huntParams } from '../../src-core/hunt/presets.js';
+import { peakRssMB } from './peak-rss.js';
 
 const [caseFile, runsText = '3'] = process.argv.slice(2);
 if (!caseFile) throw new Error('usage: measure-hunt.ts CASE [RUNS]');
@@ -22,5 +23,5 @@ for (let i = 0; i < Number(runsText); i++) {
 }
 db.close();
 process.stdout.write(JSON.stringify({
-  events, times, rows, stats, peakRssMB: (process.resourceUsage().maxRSS * 1024) / 1e6,
+  events, times, rows, stats, peakRssMB: peakRssMB(),
 }) + '\n');

@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import { openCase } from '../../src-core/store/case-db.js';
 import { importFiles } from '../../src-core/ingest/import-files.js';
+import { peakRssMB } from './peak-rss.js';
 
 const [caseFile, ...files] = process.argv.slice(2);
 if (!caseFile || files.length === 0) throw new Error('usage: measure-import.ts CASE FILE...');
@@ -39,6 +40,6 @@ process.stdout.write(JSON.stringify({
   stored,
   failed: summary.files.reduce((n, f) => n + f.failed, 0),
   bytes,
-  peakRssMB: Math.max(peakRss, process.resourceUsage().maxRSS * 1024) / 1e6,
+  peakRssMB: Math.max(peakRss / 1e6, peakRssMB()),
   caseMB: fs.statSync(caseFile).size / 1e6,
 }) + '\n');
