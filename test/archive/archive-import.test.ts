@@ -325,6 +325,25 @@ describe('the evidence chain through archives', () => {
   });
 });
 
+describe('resources', () => {
+  it('leaves no archive open after an import (the app imports many times in one process)', async () => {
+    const fds = () => fs.readdirSync('/proc/self/fd').length;
+    importFiles(newCase(), [at('attack.zip')]); // warm up: workers, SQLite
+    const before = fds();
+    for (let i = 0; i < 3; i++) importFiles(newCase(), [at('attack.zip'), at('kape.tar.gz')]);
+    // Each import's unpack worker closes its archives and ends on its own, just after.
+    await expect.poll(fds, { timeout: 10_000 }).toBeLessThanOrEqual(before + 3 * 3);
+    const opened = fs.readdirSync('/proc/self/fd').map((fd) => {
+      try {
+        return fs.readlinkSync(`/proc/self/fd/${fd}`);
+      } catch {
+        return '';
+      }
+    });
+    expect(opened.filter((f) => f.endsWith('.zip') || f.endsWith('.tar.gz'))).toEqual([]);
+  });
+});
+
 describe('damaged archives', () => {
   it('a zip cut short: its members recovered from their local headers, the one cut read up to the cut', () => {
     const whole = fs.readFileSync(at('attack.zip'));

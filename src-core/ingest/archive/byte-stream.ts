@@ -6,9 +6,9 @@ import { crc32 } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import { Abandoned, MAX_IN_FLIGHT, type AsyncPoster } from '../sync-port.js';
+import { Abandoned, type AsyncPoster } from '../sync-port.js';
 import { ArchiveError, problemOf, type ArchiveProblem } from './errors.js';
-import { RING_SLOT_BYTES, type StreamMessage } from './listing.js';
+import { RING_SLOT_BYTES, RING_SLOTS, type StreamMessage } from './listing.js';
 
 export interface ByteStream {
   stream: Readable;
@@ -57,8 +57,6 @@ function inflated(bytes: number): void {
   collect({ type: 'minor' });
 }
 
-/** Slots in a reader's ring: one more than may be in flight (listing.ts). */
-export const RING_SLOTS = MAX_IN_FLIGHT + 1;
 
 /** Writes into a reader's ring, a slot at a time, each posted once full. */
 class RingWriter {

@@ -2,6 +2,7 @@
 // between the unpack worker and its synchronous readers (unpack-client.ts).
 import type { Detection } from '../detect.js';
 import type { ArchiveProblem } from './errors.js';
+import { MAX_IN_FLIGHT } from '../sync-port.js';
 import type { ContainerKind, MemberStep, SourceRef } from './refs.js';
 
 export interface MemberInfo {
@@ -40,6 +41,7 @@ export type UnpackRequest =
   | { type: 'release'; ref: SourceRef }
   /** A control port for another thread (a parse worker). */
   | { type: 'connect'; port: MessagePortLike }
+  /** The import is over: close what is open (descriptors belong to the process, not the thread) and end. */
   | { type: 'shutdown' };
 
 /**
@@ -50,6 +52,8 @@ export type UnpackRequest =
  * messages ahead, so with one slot more than that it never writes a slot being read.
  */
 export const RING_SLOT_BYTES = 64 * 1024;
+/** Slots in a reader's ring: one more than may be in flight. */
+export const RING_SLOTS = MAX_IN_FLIGHT + 1;
 
 /** Messages on a listing's port. */
 export type ListMessage =

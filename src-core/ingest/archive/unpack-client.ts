@@ -9,7 +9,7 @@ import { MessageChannel, type MessagePort, type Transferable, type Worker } from
 import type { ByteSource, SourceEnd } from '../text/byte-source.js';
 import { newSignal, SyncReceiver } from '../sync-port.js';
 
-const RING_BYTES = (MAX_IN_FLIGHT + 1) * RING_SLOT_BYTES;
+const RING_BYTES = RING_SLOTS * RING_SLOT_BYTES;
 /**
  * Rings of streams that ended, for the next stream of this thread. A ring whose stream was
  * abandoned is not reused: the worker may still be writing into it.
@@ -18,8 +18,7 @@ const freeRings: SharedArrayBuffer[] = [];
 import { startWorker } from '../worker-spawn.js';
 import { ArchiveError } from './errors.js';
 import type { ArchiveLimits } from './limits.js';
-import { RING_SLOT_BYTES, type ListMessage, type Listing, type MemberInfo, type StreamMessage, type UnpackRequest } from './listing.js';
-import { MAX_IN_FLIGHT } from '../sync-port.js';
+import { RING_SLOT_BYTES, RING_SLOTS, type ListMessage, type Listing, type MemberInfo, type StreamMessage, type UnpackRequest } from './listing.js';
 import { displayPath, type ContainerKind, type SourceRef } from './refs.js';
 
 /** A member's bytes, read synchronously; hashed by the worker as they stream. */
@@ -166,9 +165,17 @@ export class UnpackClient {
     return port1;
   }
 
+  /**
+   * Ends the worker: it closes the archives it has open (their descriptors belong to the
+   * process, and a long-running app would keep them) and exits; terminated if it does not.
+   */
   close(): void {
     this.port?.close();
-    if (this.worker) void this.worker.terminate();
+    if (this.worker) {
+      const worker = this.worker;
+      worker.postMessage({ type: 'shutdown' } satisfies UnpackRequest);
+      setTimeout(() => void worker.terminate(), 5000).unref();
+    }
     if (this.tempDir) fs.rmSync(this.tempDir, { recursive: true, force: true });
   }
 }

@@ -261,7 +261,8 @@ async function handle(m: UnpackRequest): Promise<void> {
       listen(m.port);
       return;
     case 'shutdown':
-      for (const z of zips.values()) void z.then((c) => c.close(), () => undefined);
+      for (const z of zips.values()) await z.then((c) => c.close(), () => undefined);
+      process.exit(0);
       return;
   }
 }

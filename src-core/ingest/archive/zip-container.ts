@@ -130,7 +130,13 @@ class RangeReader extends yauzl.RandomAccessReader {
   }
 
   override close(callback: (err: Error | null) => void): void {
-    fs.close(this.fd, callback);
+    // At once: the unpack worker ends right after closing its zips.
+    try {
+      fs.closeSync(this.fd);
+      callback(null);
+    } catch (err) {
+      callback(err as Error);
+    }
   }
 }
 
