@@ -211,6 +211,7 @@ function jsonStream(input: StreamInput): RecordStream {
   }
   const source = first.replay() ?? (first.source.close(), input.open());
   const reader = readJsonRecords(source);
+  const bytesKey = reader.contentKey;
   function* records(): Generator<SourceRecord | BadRecord> {
     for (const rec of reader) {
       const ref = container === 'ndjson' ? `line ${rec.line}` : `record ${rec.index} (line ${rec.line})`;
@@ -219,7 +220,10 @@ function jsonStream(input: StreamInput): RecordStream {
         continue;
       }
       const value = rec.value;
-      yield { ref, map: () => mapJsonRecord(value, { ref, localOffsetMinutes: offset }) };
+      const index = rec.index;
+      // From the line's bytes while they are there (the record is mapped before the next is read).
+      const contentKey = bytesKey ? () => bytesKey(index) : undefined;
+      yield { ref, map: () => mapJsonRecord(value, { ref, localOffsetMinutes: offset, contentKey }) };
     }
   }
   return {

@@ -8,7 +8,6 @@ import type { HuntEvent, MappedItem } from '../model/events.js';
 /** Keys up to this length are stored as text; longer ones as a SHA-256 prefix. */
 const INLINE_KEY_MAX = 96;
 
-
 /**
  * The record identity as stored in `record_key.key`: the record's own time (to the
  * millisecond) then its dedupe key, short keys as text (exact, no hashing cost), long

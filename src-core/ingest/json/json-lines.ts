@@ -2,6 +2,7 @@ import type { ChunkBuffer } from '../text/chunk-buffer.js';
 import { rawLines } from '../text/line-reader.js';
 import { MAX_JSON_DEPTH } from './big-json.js';
 import { DEPTH_ERROR, parsedRecord, tooLargeError, type JsonRecord } from './json-record.js';
+import { canonicalJsonText } from './canonical-text.js';
 
 const OPENER = new Uint8Array(256);
 OPENER[0x5b] = 1;
@@ -32,12 +33,32 @@ function tooDeep(buf: Uint8Array, start: number, end: number): boolean {
   return false;
 }
 
+/** The content key's text starts so (mappers/json-record.ts contentKey). */
+const CONTENT_PREFIX = 'json#';
+
+/** The text of the record last yielded (index 0: none). */
+export interface LastLine {
+  index: number;
+  text: string;
+}
+
+/**
+ * The content key's text (spec 7.13) of record `index` from its own text, while it is the
+ * record last yielded; null otherwise, or when that path gives up (callers then take the
+ * value path).
+ */
+export function lineContentKey(last: LastLine, index: number): string | null {
+  if (last.index !== index || index === 0) return null;
+  const canonical = canonicalJsonText(last.text);
+  return canonical === null ? null : CONTENT_PREFIX + canonical;
+}
+
 function isWs(c: number): boolean {
   return c === 0x20 || c === 0x09 || c === 0x0d;
 }
 
 /** JSON lines: every non-blank line is one record; a bad line never affects the next. */
-export function* jsonLines(chunks: ChunkBuffer, maxRecordBytes: number): Generator<JsonRecord, void, void> {
+export function* jsonLines(chunks: ChunkBuffer, maxRecordBytes: number, last: LastLine): Generator<JsonRecord, void, void> {
   let index = 0;
   for (const raw of rawLines(chunks, maxRecordBytes)) {
     const buf = chunks.buf;
@@ -56,6 +77,11 @@ export function* jsonLines(chunks: ChunkBuffer, maxRecordBytes: number): Generat
       yield { line: raw.line, offset, index, error: DEPTH_ERROR };
       continue;
     }
-    yield parsedRecord(buf.toString('utf8', start, end), raw.line, offset, index);
+    const text = buf.toString('utf8', start, end);
+    last.index = index;
+    last.text = text;
+    yield parsedRecord(text, raw.line, offset, index);
+    last.index = 0;
+    last.text = '';
   }
 }

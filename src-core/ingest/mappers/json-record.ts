@@ -77,10 +77,16 @@ export interface JsonRecordContext {
    * (spec 7.3), inferred per file; 0 when the file is read as UTC.
    */
   localOffsetMinutes: number;
+  /** The record's content key from its bytes (JsonRecord.contentKey), when the reader has them. */
+  contentKey?: () => string | null;
 }
 
-function contentKey(v: unknown): string {
-  return `json#${canonicalJson(v)}`;
+/**
+ * Spec 7.13: the whole record as canonical JSON. From the record's bytes when the reader
+ * kept them (the same key in its stored form, decision 54), else from the value.
+ */
+function contentKey(v: unknown, ctx: JsonRecordContext): string {
+  return ctx.contentKey?.() ?? `json#${canonicalJson(v)}`;
 }
 
 function docTime(d: Doc): Iso7 {
@@ -111,11 +117,11 @@ function flatWindows(v: Record<string, unknown>, ctx: JsonRecordContext, dedupeK
 export function mapJsonRecord(value: unknown, ctx: JsonRecordContext): MapResult {
   if (!isObject(value)) throw new RecordError('not a JSON object');
   const c = classify(value);
-  const dedupe = () => (c.id !== null ? `json|${c.id}` : contentKey(value));
+  const dedupe = () => (c.id !== null ? `json|${c.id}` : contentKey(value, ctx));
   switch (c.dialect) {
     case 'defender-streaming': {
       const table = (value['category'] as string).slice('AdvancedHunting-'.length);
-      return mapDefender(c.doc, table, { ref: ctx.ref, fallbackKey: 'ReportId' in c.doc ? null : contentKey(value) });
+      return mapDefender(c.doc, table, { ref: ctx.ref, fallbackKey: 'ReportId' in c.doc ? null : contentKey(value, ctx) });
     }
     case 'defender-row':
       return mapDefender(c.doc, null, { ref: ctx.ref, fallbackKey: 'ReportId' in c.doc ? null : dedupe() });
