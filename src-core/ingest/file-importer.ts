@@ -14,7 +14,7 @@ import { detectHead, readHead, type Detection } from './detect.js';
 import { DATA_EXTENSIONS, sha256File, type InputFile } from './inputs.js';
 import { NoteLog, type ImportNote } from './note-log.js';
 import { parseFile, type Batch, type ParseEnd, type ParseInput } from './parse-file.js';
-import type { ParseChannel } from './parse-channel.js';
+import type { FileChannel } from './parse-channel.js';
 import type { ByteSource } from './text/byte-source.js';
 import { emptyResult, type FileImportResult, type ImportProgress } from './import-types.js';
 import { fileRef, type ContainerKind, type SourceRef } from './archive/refs.js';
@@ -123,7 +123,7 @@ export interface GroupMember {
   /** Opens its bytes, to parse it on this thread. */
   open: (input: ParseInput) => ByteSource;
   /** Called when the file's turn comes: its parse worker's end, or null to parse here. */
-  channel: () => ParseChannel | null;
+  channel: () => FileChannel | null;
   /**
    * Called as soon as the file is done with, stored or not: a worker kept waiting on a
    * file nobody reads any more would stall the files queued behind it.
@@ -377,7 +377,7 @@ export class FileImporter {
   }
 
   /** Runs inside the file's transaction (or savepoint). */
-  private store(l: Logged, channel: ParseChannel | null): void {
+  private store(l: Logged, channel: FileChannel | null): void {
     const { p, fileId, result, progress } = l;
     const notes = new NoteLog();
     const hosts = new Set<string>();

@@ -8,8 +8,8 @@ import type { Db } from '../store/case-db.js';
 import { resolveDirtyHosts } from '../hunt/resolve.js';
 import { expandInputs, sha256File } from './inputs.js';
 import { FileImporter, parseInput, prepare, problemText, willParse, type GroupMember, type Prepared } from './file-importer.js';
-import { ParsePool, type ParseChannel } from './parse-channel.js';
-import { sourceOpener } from './parse-file.js';
+import { ParsePool, type FileChannel } from './parse-channel.js';
+import { sourceOpener, type ParseInput } from './parse-file.js';
 import { emptyResult, type FileImportResult, type ImportProgress } from './import-types.js';
 import { ArchiveExpander, summarize, type ContainerNode } from './archive-import.js';
 import { UnpackClient } from './archive/unpack-client.js';
@@ -31,6 +31,8 @@ export interface ImportOptions {
   workerMinBytes?: number;
   /** Parse workers running at once (default: the number of cores). */
   workers?: number;
+  /** JSON files at least this big are split between the parse workers (default SPLIT_MIN_BYTES). */
+  splitMinBytes?: number;
   /** How long a group of small files may hold the write lock before it commits (default GROUP_MS). */
   groupMs?: number;
   /** Archive limits (zip bomb guard, nesting depth, temporary copies); defaults in archive/limits.ts. */
@@ -49,6 +51,14 @@ export interface ImportSummary {
  */
 const DEFAULT_WORKER_MIN_BYTES =
   Number(process.env['LONGTAIL_WORKER_MIN_BYTES']) || (import.meta.url.endsWith('.ts') ? 8 * 1024 * 1024 : 256 * 1024);
+
+/**
+ * JSON files at least this big are parsed by every parse worker at once, each taking its
+ * share of the batches (decision 55): one file at a time is stored, so a file parsed by
+ * one worker left the other idle or only reading ahead. JSON lines skip the records of
+ * other parts unread; CSV is not split (each part would tokenize the whole file again).
+ */
+export const SPLIT_MIN_BYTES = Number(process.env['LONGTAIL_SPLIT_MIN_BYTES']) || 32 * 1024 * 1024;
 
 /** Files up to this size share a transaction with their neighbours (decision 39). */
 export const GROUP_BYTES = 64 * 1024 * 1024;
@@ -82,7 +92,7 @@ export function groupFiles(files: readonly { size: number }[]): number[][] {
 class ImportRun {
   private readonly importer: FileImporter;
   private readonly files: Prepared[] = [];
-  private readonly channels = new Map<number, ParseChannel>();
+  private readonly channels = new Map<number, FileChannel>();
   private readonly minBytes: number;
   private readonly poolSize: number;
   private pool: ParsePool | null = null;
@@ -116,6 +126,10 @@ class ImportRun {
     return willParse(p) && p.size >= this.minBytes;
   }
 
+  private splits(p: Prepared, input: ParseInput): boolean {
+    return this.poolSize > 1 && !isMember(p.ref) && input.det.family === 'json' && p.size >= (this.options.splitMinBytes ?? SPLIT_MIN_BYTES);
+  }
+
   private finish(r: FileImportResult): void {
     this.results.push(r);
     this.options.onFile?.(r);
@@ -132,8 +146,13 @@ class ImportRun {
         const next = this.files[j]!;
         if (this.channels.has(j) || !this.wantsWorker(next)) continue;
         this.pool ??= new ParsePool(this.poolSize);
+        const input = parseInput(next);
+        if (this.splits(next, input)) {
+          this.channels.set(j, this.pool.submitSplit(input, this.poolSize));
+          continue;
+        }
         const control = isMember(next.ref) ? this.unpacker().connectPort() : null;
-        this.channels.set(j, this.pool.submit(parseInput(next), control));
+        this.channels.set(j, this.pool.submit(input, control));
       }
     };
     const member = (i: number): GroupMember => {

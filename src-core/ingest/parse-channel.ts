@@ -14,7 +14,14 @@ type Message =
   | { type: 'end'; end: ParseEnd }
   | { type: 'error'; message: string };
 
-export class ParseChannel {
+/** The importing thread's end of one file's parse: its hash, then its batches in order. */
+export interface FileChannel {
+  sha256(): string;
+  batches(): Generator<Batch, ParseEnd>;
+  close(): void;
+}
+
+export class ParseChannel implements FileChannel {
   private readonly rx: SyncReceiver;
   private done = false;
 
@@ -42,14 +49,19 @@ export class ParseChannel {
   /** Yields the file's batches; returns what the parser knew at the end. */
   *batches(): Generator<Batch, ParseEnd> {
     for (;;) {
-      const m = this.receive();
-      if (m.type === 'batch') yield m.batch;
-      else {
-        this.done = true;
-        if (m.type === 'end') return m.end;
-        throw new Error(m.type === 'error' ? m.message : 'parse worker protocol: a second hash');
-      }
+      const m = this.next();
+      if (m.type === 'end') return m.end;
+      yield m.batch;
     }
+  }
+
+  /** The next batch, or the end. */
+  next(): { type: 'batch'; batch: Batch } | { type: 'end'; end: ParseEnd } {
+    const m = this.receive();
+    if (m.type === 'batch') return m;
+    this.done = true;
+    if (m.type === 'end') return m;
+    throw new Error(m.type === 'error' ? m.message : 'parse worker protocol: a second hash');
   }
 
   /** Stops the worker's work on this file if it is not finished, frees the port. */
@@ -58,9 +70,58 @@ export class ParseChannel {
   }
 }
 
+/**
+ * A file split between parse workers (decision 55): part k sends batches k, k + n, …;
+ * they are taken in number order. When the part holding the next number ends, every
+ * part has ended; file notes are the same in each part and are taken once.
+ */
+export class SplitChannel implements FileChannel {
+  constructor(private readonly parts: ParseChannel[]) {}
+
+  sha256(): string {
+    return this.parts[0]!.sha256();
+  }
+
+  *batches(): Generator<Batch, ParseEnd> {
+    const n = this.parts.length;
+    for (let seq = 0; ; seq++) {
+      const m = this.parts[seq % n]!.next();
+      if (m.type === 'batch') {
+        if (m.batch.seq !== seq) throw new Error(`parse worker protocol: batch ${m.batch.seq} where ${seq} was due`);
+        yield m.batch;
+        continue;
+      }
+      const ends = [m.end];
+      for (let k = 1; k < n; k++) {
+        const other = this.parts[(seq + k) % n]!.next();
+        if (other.type !== 'end') throw new Error(`parse worker protocol: batch ${other.batch.seq} after the file's end`);
+        ends.push(other.end);
+      }
+      return mergeEnds(ends);
+    }
+  }
+
+  close(): void {
+    for (const p of this.parts) p.close();
+  }
+}
+
+function mergeEnds(ends: ParseEnd[]): ParseEnd {
+  const seen = new Set<string>();
+  const notes = ends.flatMap((e) => e.notes).filter((note) => {
+    const key = JSON.stringify(note);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  return { ...ends[0]!, notes, bytesRead: Math.max(...ends.map((e) => e.bytesRead)) };
+}
+
 export class ParsePool {
   /** Workers started by this process (the tests check that files really go to them). */
   static started = 0;
+  /** Files split between workers (the tests check that the split really happened). */
+  static split = 0;
   private readonly workers: Worker[] = [];
   private next = 0;
 
@@ -87,6 +148,12 @@ export class ParsePool {
    * Hands a file to the next worker (round robin); its batches come through the channel.
    * An archive member comes with a control port to the unpack worker, which reads it.
    */
+  /** Hands one file to `parts` workers, each parsing its share of the batches (decision 55). */
+  submitSplit(input: ParseInput, parts: number): SplitChannel {
+    ParsePool.split++;
+    return new SplitChannel(Array.from({ length: parts }, (_, index) => this.submit({ ...input, part: { index, of: parts } }, null)));
+  }
+
   submit(input: ParseInput, unpack: MessagePort | null): ParseChannel {
     const { port1, port2 } = new MessageChannel();
     const signal = newSignal();

@@ -22,7 +22,8 @@ function run(job: ParseJob): void {
   const post = syncPoster(job.port, job.signal);
   const unpack = job.unpack ? UnpackClient.connect(job.unpack) : null;
   try {
-    if (!isMember(job.input.ref)) post({ type: 'hash', sha256: sha256File(job.input.ref.file) });
+    // A file split between workers: its first part hashes it (decision 55).
+    if (!isMember(job.input.ref) && (job.input.part?.index ?? 0) === 0) post({ type: 'hash', sha256: sha256File(job.input.ref.file) });
     const end = parseFile(job.input, sourceOpener(unpack), (batch) => post({ type: 'batch', batch }));
     post({ type: 'end', end });
   } catch (err) {

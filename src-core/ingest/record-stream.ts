@@ -4,6 +4,7 @@
 import { recording, type ByteSource, type SourceEnd } from './text/byte-source.js';
 import { readCsv } from './csv/csv-reader.js';
 import { readJsonRecords } from './json/json-records.js';
+import { isUnread } from './json/json-record.js';
 import { canonicalJson } from './json/canonical.js';
 import { parseJson } from './json/big-json.js';
 import { defenderColumn, mapDefender } from './mappers/defender.js';
@@ -25,6 +26,11 @@ export interface StreamInput {
   open: () => ByteSource;
   /** The host a collection names, for logs whose Computer field is missing or generic. */
   hostHint: HostHint | null;
+  /**
+   * Records (0-based, in stream order) the caller will map; the others may come out as
+   * UNREAD, without being parsed (a file split between parse workers). Absent: all.
+   */
+  wanted?: (record: number) => boolean;
 }
 
 export interface SourceRecord {
@@ -58,6 +64,9 @@ export interface FileNote {
   /** Where in the file, when the note is about a place (e.g. `chunk 3 offset 0x31000`). */
   ref?: string;
 }
+
+/** A record left unread because another reader maps it (StreamInput.wanted). */
+export const UNREAD: SourceRecord = { ref: '', map: () => skip('unread') };
 
 export function isBad(r: SourceRecord | BadRecord): r is BadRecord {
   return 'reason' in r;
@@ -210,10 +219,15 @@ function jsonStream(input: StreamInput): RecordStream {
     }
   }
   const source = first.replay() ?? (first.source.close(), input.open());
-  const reader = readJsonRecords(source);
+  const wanted = input.wanted;
+  const reader = readJsonRecords(source, wanted ? { keep: (index) => wanted(index - 1) } : {});
   const bytesKey = reader.contentKey;
   function* records(): Generator<SourceRecord | BadRecord> {
     for (const rec of reader) {
+      if (isUnread(rec)) {
+        yield UNREAD;
+        continue;
+      }
       const ref = container === 'ndjson' ? `line ${rec.line}` : `record ${rec.index} (line ${rec.line})`;
       if (rec.error !== undefined) {
         yield { ref, reason: 'invalid JSON', detail: rec.error };

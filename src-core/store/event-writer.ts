@@ -48,7 +48,8 @@ export class EventWriter {
       hostNameIns: p('INSERT OR IGNORE INTO host_name (host_id, name) VALUES (?, ?)'),
       hostDirty: p('UPDATE host SET resolved = 0 WHERE id = ?'),
       procGet: p('SELECT id FROM proc WHERE host_id = ? AND key = ?'),
-      procIns: p('INSERT INTO proc (host_id, key) VALUES (?, ?)'),
+      // A key the cache misses is mostly new: insert first, read only when it was not.
+      procIns: p('INSERT INTO proc (host_id, key) VALUES (?, ?) ON CONFLICT DO NOTHING RETURNING id').pluck(),
       keyIns: p('INSERT OR IGNORE INTO record_key (key, file_id) VALUES (?, ?)'),
       process: insert('INSERT', 'process_event', PROCESS_COLS),
       implied: insert('INSERT OR IGNORE', 'process_event', PROCESS_COLS),
@@ -89,8 +90,7 @@ export class EventWriter {
     if (!perHost) this.procIds.set(hostId, (perHost = new Map()));
     let id = perHost.get(key);
     if (id !== undefined) return id;
-    const row = this.s.procGet.get(hostId, key) as { id: number } | undefined;
-    id = row ? row.id : Number(this.s.procIns.run(hostId, key).lastInsertRowid);
+    id = (this.s.procIns.get(hostId, key) as number | undefined) ?? ((this.s.procGet.get(hostId, key) as { id: number }).id);
     if (++this.procCached >= CACHE_MAX) {
       this.procIds.clear();
       this.procCached = 0;

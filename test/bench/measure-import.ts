@@ -9,6 +9,7 @@ import { peakRssMB } from './peak-rss.js';
 const [caseFile, ...files] = process.argv.slice(2);
 if (!caseFile || files.length === 0) throw new Error('usage: measure-import.ts CASE FILE...');
 const { db } = openCase(caseFile);
+const cpuStart = process.cpuUsage();
 const started = performance.now();
 let resolveStarted = 0;
 let peakRss = 0;
@@ -26,6 +27,8 @@ const summary = importFiles(db, files, {
   },
 });
 const ended = performance.now();
+// Every thread's CPU time (parse workers included): what two cores must share.
+const cpu = process.cpuUsage(cpuStart);
 db.close();
 sampled = 0;
 sample();
@@ -36,6 +39,7 @@ process.stdout.write(JSON.stringify({
   seconds: (ended - started) / 1000,
   readSeconds: (resolveStarted - started) / 1000,
   resolveSeconds: (ended - resolveStarted) / 1000,
+  cpuSeconds: (cpu.user + cpu.system) / 1e6,
   records,
   stored,
   failed: summary.files.reduce((n, f) => n + f.failed, 0),

@@ -58,12 +58,15 @@ function isWs(c: number): boolean {
 }
 
 /** JSON lines: every non-blank line is one record; a bad line never affects the next. */
-export function* jsonLines(chunks: ChunkBuffer, maxRecordBytes: number, last: LastLine): Generator<JsonRecord, void, void> {
+export function* jsonLines(
+  chunks: ChunkBuffer, maxRecordBytes: number, last: LastLine, keep?: (index: number) => boolean,
+): Generator<JsonRecord, void, void> {
   let index = 0;
   for (const raw of rawLines(chunks, maxRecordBytes)) {
     const buf = chunks.buf;
     if (raw.tooLong) {
-      yield { line: raw.line, offset: raw.offset, index: ++index, error: tooLargeError(maxRecordBytes) };
+      index++;
+      yield keep && !keep(index) ? { line: raw.line, offset: raw.offset, index } : { line: raw.line, offset: raw.offset, index, error: tooLargeError(maxRecordBytes) };
       continue;
     }
     let start = raw.start;
@@ -73,6 +76,11 @@ export function* jsonLines(chunks: ChunkBuffer, maxRecordBytes: number, last: La
     if (start === end) continue;
     index++;
     const offset = start === raw.start ? raw.offset : chunks.fileOffset(start);
+    // Another reader maps this one (a file split between parse workers): not even decoded.
+    if (keep && !keep(index)) {
+      yield { line: raw.line, offset, index };
+      continue;
+    }
     if (tooDeep(buf, start, end)) {
       yield { line: raw.line, offset, index, error: DEPTH_ERROR };
       continue;

@@ -21,6 +21,11 @@ export interface JsonRecord {
   error?: string;
 }
 
+/** A record a reader was told it may leave unread (JsonOptions.keep): neither value nor error. */
+export function isUnread(r: JsonRecord): boolean {
+  return r.value === undefined && r.error === undefined;
+}
+
 export function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }

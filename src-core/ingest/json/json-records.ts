@@ -15,6 +15,11 @@ export interface JsonOptions {
   maxRecordBytes?: number;
   /** Read size in bytes; tiny values let tests hit every chunk boundary. */
   chunkSize?: number;
+  /**
+   * Records (by 1-based index) the caller will not use: JSON lines leaves them unread
+   * (json-record.ts isUnread), without decoding them. Other layouts read every record.
+   */
+  keep?: (index: number) => boolean;
 }
 
 /** Single pass: iterating again continues where the last iteration stopped. */
@@ -50,7 +55,7 @@ export function readJsonRecords(source: ByteSource, opts: JsonOptions = {}): Jso
   const cursor = new JsonCursor(chunks, maxRecordBytes);
   if (looksLikeJsonLines(cursor, MAX_PROBE_BYTES)) {
     const last: LastLine = { index: 0, text: '' };
-    const lines = jsonLines(chunks, maxRecordBytes, last);
+    const lines = jsonLines(chunks, maxRecordBytes, last, opts.keep);
     return {
       container: 'ndjson', meta: {}, encoding, [Symbol.iterator]: () => lines,
       contentKey: (index) => lineContentKey(last, index),
