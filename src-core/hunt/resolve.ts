@@ -1,6 +1,7 @@
 // Process instances, rebuilt per host after an import: which process starts are one
 // instance (Sysmon 1 + 4688, spec 7.14), who is whose parent (spec 7.5), and which
 // instances are service processes (spec section 2). The hunt then reads `instance`.
+import Database from 'better-sqlite3';
 import type { Db } from '../store/case-db.js';
 import { diffTicks } from '../normalize/time.js';
 import { installExecutable, installMatches } from './service-link.js';
@@ -285,12 +286,76 @@ export function resolveHost(db: Db, hostId: number): void {
 }
 
 /**
+ * The dirty hosts' starts in one pass, sorted by host then time by SQLite (its sorter
+ * spills to a temporary file, so memory holds one host at a time), read through a second,
+ * read-only connection while this one writes each host's instances as its rows are
+ * complete (decision 57). One sequential read of the table, where batches of hosts read
+ * it once per batch (9 times over the bench's 2.5 million events). False (nothing done)
+ * when the case has no file of its own to open twice (in memory) or the caller holds a
+ * transaction (a second connection would not see its rows).
+ */
+function resolveSorted(db: Db, dirty: ReadonlyArray<{ id: number }>, clear: boolean): boolean {
+  // A second connection sees committed rows only; inside a caller's transaction, batches.
+  if (db.memory || !db.name || db.inTransaction) return false;
+  const reader = new Database(db.name, { readonly: true, fileMustExist: true });
+  try {
+    reader.pragma('temp_store = FILE');
+    reader.pragma('cache_size = -16384');
+    const scan = reader.prepare(
+      `SELECT ${COLUMNS} FROM process_event NOT INDEXED WHERE host_id IN (SELECT value FROM json_each(?)) ORDER BY host_id, time, id`,
+    ).raw();
+    const done = db.prepare('UPDATE host SET resolved = 1 WHERE id = ?');
+    // Hosts without a single start are resolved too (their instances cleared).
+    const pending = new Set(dirty.map((d) => d.id));
+    let hostId = -1;
+    let rows: StartRow[] = [];
+    let inTx = 0;
+    const flushHost = () => {
+      if (hostId < 0) return;
+      resolveHostRows(db, hostId, rows, clear);
+      done.run(hostId);
+      pending.delete(hostId);
+      inTx += rows.length;
+      rows = [];
+    };
+    db.exec('BEGIN');
+    try {
+      for (const r of scan.iterate(JSON.stringify(dirty.map((d) => d.id))) as IterableIterator<RawRow>) {
+        if (r[1] !== hostId) {
+          flushHost();
+          hostId = r[1];
+          // A transaction per RESOLVE_BATCH_ROWS starts: an edit in the app waits no longer than before.
+          if (inTx >= RESOLVE_BATCH_ROWS) {
+            db.exec('COMMIT');
+            db.exec('BEGIN');
+            inTx = 0;
+          }
+        }
+        rows.push(toRow(r));
+      }
+      flushHost();
+      for (const id of pending) {
+        resolveHostRows(db, id, [], clear);
+        done.run(id);
+      }
+      db.exec('COMMIT');
+    } catch (err) {
+      if (db.inTransaction) db.exec('ROLLBACK');
+      throw err;
+    }
+    return true;
+  } finally {
+    reader.close();
+  }
+}
+
+/**
  * Rebuilds every host an import touched; returns how many. Reading a host's starts
  * through the index jumps all over the table (hosts' rows are interleaved), so when
  * many hosts are dirty the table is read in one sequential pass per batch of hosts
  * instead, each batch bounded in rows so memory stays flat.
  */
-export function resolveDirtyHosts(db: Db): number {
+export function resolveDirtyHosts(db: Db, opts: { sortedScan?: boolean } = {}): number {
   const counts = db
     .prepare('SELECT h.id, h.resolved, (SELECT count(*) FROM process_event e WHERE e.host_id = h.id) AS n FROM host h')
     .all() as Array<{ id: number; resolved: number; n: number }>;
@@ -315,6 +380,7 @@ export function resolveDirtyHosts(db: Db): number {
       db.prepare('DELETE FROM proc_instance').run();
     })();
   }
+  if (opts.sortedScan !== false && resolveSorted(db, dirty, !everything)) return dirty.length;
   const scan = db.prepare(
     `SELECT ${COLUMNS} FROM process_event NOT INDEXED WHERE host_id IN (SELECT value FROM json_each(?))`,
   ).raw();
