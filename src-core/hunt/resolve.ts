@@ -1,8 +1,7 @@
 // Process instances, rebuilt per host after an import: which process starts are one
 // instance (Sysmon 1 + 4688, spec 7.14), who is whose parent (spec 7.5), and which
 // instances are service processes (spec section 2). The hunt then reads `instance`.
-import Database from 'better-sqlite3';
-import type { Db } from '../store/case-db.js';
+import { openReader, type Db } from '../store/case-db.js';
 import { diffTicks } from '../normalize/time.js';
 import { installExecutable, installMatches } from './service-link.js';
 
@@ -297,7 +296,7 @@ export function resolveHost(db: Db, hostId: number): void {
 function resolveSorted(db: Db, dirty: ReadonlyArray<{ id: number }>, clear: boolean): boolean {
   // A second connection sees committed rows only; inside a caller's transaction, batches.
   if (db.memory || !db.name || db.inTransaction) return false;
-  const reader = new Database(db.name, { readonly: true, fileMustExist: true });
+  const reader = openReader(db.name);
   try {
     reader.pragma('temp_store = FILE');
     reader.pragma('cache_size = -16384');

@@ -73,6 +73,21 @@ function migrate(db: Db, from: number): void {
   }
 }
 
+/** The native module to load: Electron's main process names an Electron-ABI build (electron/native.ts). */
+function bindingOption(): { nativeBinding?: string } {
+  const nativeBinding = process.env['LONGTAIL_SQLITE_BINDING'] || undefined;
+  return nativeBinding ? { nativeBinding } : {};
+}
+
+/**
+ * A second, read-only connection to an open case, for reading while the first one
+ * writes (WAL: it sees what was committed when each of its reads began). No pragmas
+ * beyond the caller's; never migrates.
+ */
+export function openReader(path: string): Db {
+  return new Database(path, { readonly: true, fileMustExist: true, ...bindingOption() });
+}
+
 /** Opens (and creates or migrates) a case file. */
 export function openCase(path: string, options: OpenOptions = {}): OpenedCase {
   const exists = fs.existsSync(path);
@@ -82,11 +97,10 @@ export function openCase(path: string, options: OpenOptions = {}): OpenedCase {
   try {
     // Electron's main process loads an Electron-ABI build of the native module (see
     // electron/native.ts); plain Node (CLI, tests) uses the one npm built.
-    const nativeBinding = process.env['LONGTAIL_SQLITE_BINDING'] || undefined;
     db = new Database(path, {
       readonly: options.readonly ?? false,
       fileMustExist: options.create === false,
-      ...(nativeBinding ? { nativeBinding } : {}),
+      ...bindingOption(),
     });
   } catch (err) {
     throw new CaseError(`${path}: cannot open case: ${(err as Error).message}`);
