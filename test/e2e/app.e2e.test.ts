@@ -119,7 +119,8 @@ describe('Longtail in a browser', () => {
   it('creates a case', async () => {
     await page.getByLabel('Case file to create').fill(caseFile);
     await page.getByRole('button', { name: 'Create case' }).click();
-    await page.getByRole('heading', { name: 'Import', level: 1 }).waitFor();
+    // Creating a case opens it in the bridge's worker; a loaded 2-core CI machine has taken over 10 s.
+    await page.getByRole('heading', { name: 'Import', level: 1 }).waitFor({ timeout: 30_000 });
     expect(fs.existsSync(caseFile)).toBe(true);
   });
 
