@@ -109,25 +109,37 @@ process.stdout.write(machine + '\n');
 if (!skip.has('fleet')) say(`Fleet: ${hosts} hosts, ${fmt(files.reduce((n, f) => n + f.events, 0))} events in ${files.length} files (${(files.reduce((n, f) => n + f.bytes, 0) / 1e9).toFixed(2)} GB)`);
 say('');
 if (!skip.has('fleet')) {
-// The floor first: each format's import is reported against the ceiling this same run measures (issue 11).
-const ceilings = floorTable();
-say('');
-say('| import | events | MB | seconds | events/s | ceiling events/s | of the ceiling | CPU µs/event | parse+store s | resolve s | peak RSS MB | case MB |');
-say('|---|---|---|---|---|---|---|---|---|---|---|---|');
+// Each format's floor is measured right before its import, and the import reported
+// against the ceiling from it (issue 11): this machine drifts within minutes, and a
+// floor taken minutes earlier would compare the import with another machine.
+const floors: string[] = [];
+const imports: string[] = [];
 const ratios: string[] = [];
 for (const format of ['defender-csv', 'elastic-ndjson']) {
   const mine = files.filter((f) => f.format === format);
+  const floor = measureFloor(format);
+  if (floor) floors.push(floor.line);
   const caseFile = path.join(workDir, `${format}.longtail`);
   const r = child<ImportFigures>('measure-import.ts', [caseFile, ...mine.map((f) => f.path)]);
   removeCase(caseFile);
-  if (r.failed) say(`(${r.failed} records failed)`);
-  importRow(format, r, ceilings.get(format) ?? null);
-  const ceiling = ceilings.get(format);
-  if (ceiling) ratios.push(`${format} ${fmt(r.records / r.seconds)} events/s, ${pct(r.records / r.seconds / ceiling)} of ${fmt(ceiling)}`);
+  if (r.failed) imports.push(`(${r.failed} records failed)`);
+  imports.push(importRow(format, r, floor?.ceiling ?? null));
+  if (floor) ratios.push(`${format} ${fmt(r.records / r.seconds)} events/s, ${pct(r.records / r.seconds / floor.ceiling)} of ${fmt(floor.ceiling)}`);
 }
+say('The floor: the least any importer must do per event here (one thread, best of 3 runs over the first 64 MB of a fleet file, measured right before ' +
+  'that format\'s import): decode the UTF-8, split records and fields (papaparse; JSON.parse per line), store one row and its dedupe key (bare INSERTs ' +
+  'into the case tables). The ceiling is what two cores could import doing only that, never idle, with the store on one thread.');
+say('');
+say('| format | bytes/event | decode µs | split µs | store µs | total µs/event | ceiling events/s |');
+say('|---|---|---|---|---|---|---|');
+for (const l of floors) say(l);
+say('');
+say('| import | events | MB | seconds | events/s | ceiling events/s | of the ceiling | CPU µs/event | parse+store s | resolve s | peak RSS MB | case MB |');
+say('|---|---|---|---|---|---|---|---|---|---|---|---|');
+for (const l of imports) say(l);
 const all = path.join(workDir, 'all.longtail');
 const r = child<ImportFigures>('measure-import.ts', [all, ...files.map((f) => f.path)]);
-importRow('both formats, one case', r, null);
+say(importRow('both formats, one case', r, null));
 say('');
 say(`Against the ceiling measured in this run (target ≥ 70 %): ${ratios.join('; ')}.`);
 say('');
@@ -141,38 +153,30 @@ function pct(x: number): string {
   return `${Math.round(100 * x)} %`;
 }
 
-function importRow(label: string, r: ImportFigures, ceiling: number | null): void {
+function importRow(label: string, r: ImportFigures, ceiling: number | null): string {
   const rate = r.records / r.seconds;
-  say(`| ${label} | ${fmt(r.records)} | ${fmt(r.bytes / 1e6)} | ${r.seconds.toFixed(1)} | ${fmt(rate)} | ${ceiling ? fmt(ceiling) : '–'} | ` +
+  return `| ${label} | ${fmt(r.records)} | ${fmt(r.bytes / 1e6)} | ${r.seconds.toFixed(1)} | ${fmt(rate)} | ${ceiling ? fmt(ceiling) : '–'} | ` +
     `${ceiling ? pct(rate / ceiling) : '–'} | ${(r.cpuSeconds * 1e6 / r.records).toFixed(1)} | ${r.readSeconds.toFixed(1)} | ${r.resolveSeconds.toFixed(1)} | ` +
-    `${fmt(r.peakRssMB)} | ${fmt(r.caseMB)} |`);
+    `${fmt(r.peakRssMB)} | ${fmt(r.caseMB)} |`;
 }
 
 /**
- * The least any importer must spend per event on this machine (measure-floor.ts), and
- * so the most events/s two cores can import: decoding, splitting and storing one row
- * per event with its key, on both cores with neither ever idle, and the store on one
- * thread (SQLite has a single writer). Returns the ceiling per format.
+ * The least any importer must spend per event of a format on this machine
+ * (measure-floor.ts), and so the most events/s two cores can import: decoding, splitting
+ * and storing one row per event with its key, on both cores with neither ever idle, and
+ * the store on one thread (SQLite has a single writer). Its table line and the ceiling.
  */
-function floorTable(): Map<string, number> {
+function measureFloor(format: string): { line: string; ceiling: number } | null {
   interface Floor { events: number; bytes: number; decodeUs: number; tokenizeUs: number; storeUs: number }
-  const ceilings = new Map<string, number>();
-  say('The floor: the least any importer must do per event here (one thread, best of 3 runs over the first 64 MB of a fleet file): decode the UTF-8, ' +
-    'split records and fields (papaparse; JSON.parse per line), store one row and its dedupe key (bare INSERTs into the case tables). ' +
-    'The ceiling is what two cores could import doing only that, never idle, with the store on one thread.');
-  say('');
-  say('| format | bytes/event | decode µs | split µs | store µs | total µs/event | ceiling events/s |');
-  say('|---|---|---|---|---|---|---|');
-  for (const [format, kind] of [['defender-csv', 'csv'], ['elastic-ndjson', 'ndjson']] as const) {
-    const f = files.find((x) => x.format === format);
-    if (!f) continue;
-    const m = child<Floor>('measure-floor.ts', [kind, f.path]);
-    const total = m.decodeUs + m.tokenizeUs + m.storeUs;
-    const ceiling = Math.min(2e6 / total, 1e6 / m.storeUs);
-    ceilings.set(format, ceiling);
-    say(`| ${format} | ${fmt(m.bytes / m.events)} | ${m.decodeUs.toFixed(1)} | ${m.tokenizeUs.toFixed(1)} | ${m.storeUs.toFixed(1)} | ${total.toFixed(1)} | ${fmt(ceiling)} |`);
-  }
-  return ceilings;
+  const f = files.find((x) => x.format === format);
+  if (!f) return null;
+  const m = child<Floor>('measure-floor.ts', [format === 'defender-csv' ? 'csv' : 'ndjson', f.path]);
+  const total = m.decodeUs + m.tokenizeUs + m.storeUs;
+  const ceiling = Math.min(2e6 / total, 1e6 / m.storeUs);
+  return {
+    ceiling,
+    line: `| ${format} | ${fmt(m.bytes / m.events)} | ${m.decodeUs.toFixed(1)} | ${m.tokenizeUs.toFixed(1)} | ${m.storeUs.toFixed(1)} | ${total.toFixed(1)} | ${fmt(ceiling)} |`,
+  };
 }
 
 if (!skip.has('evtx')) await evtxSection();
