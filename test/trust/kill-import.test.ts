@@ -54,18 +54,18 @@ beforeAll(async () => {
 
 
 describe('an import killed at random points', () => {
-  it(`keeps the case sound, holding whole files only, and a re-run completes it exactly (${KILLS} kill points)`, async () => {
-    const random = lcg(20261124);
+  async function campaign(env: Record<string, string>, kills: number, seed: number): Promise<void> {
+    const random = lcg(seed);
     // How long a full import takes here bounds where the kills land.
-    const timing = path.join(dir, 'timing.longtail');
+    const timing = path.join(dir, `timing-${seed}.longtail`);
     const t0 = Date.now();
-    expect(await runImport(timing, INPUTS, null)).toBe(0);
+    expect(await runImport(timing, INPUTS, null, env)).toBe(0);
     const full = Date.now() - t0;
     const outcomes = { beforeCase: 0, midFile: 0, betweenFiles: 0, finished: 0 };
-    for (let k = 0; k < KILLS; k++) {
-      const caseFile = path.join(dir, `killed-${k}.longtail`);
+    for (let k = 0; k < kills; k++) {
+      const caseFile = path.join(dir, `killed-${seed}-${k}.longtail`);
       const at = Math.floor(random() * full);
-      await runImport(caseFile, INPUTS, at);
+      await runImport(caseFile, INPUTS, at, env);
       if (!fs.existsSync(caseFile)) outcomes.beforeCase++;
       else {
         const db = new Database(caseFile);
@@ -84,7 +84,7 @@ describe('an import killed at random points', () => {
         for (const [sha, rows] of partial) expect(rows, `kill at ${at} ms, file ${sha}`).toEqual(reference.get(sha));
       }
       // Running the import again finishes the job: no loss, no duplicates.
-      expect(await runImport(caseFile, INPUTS, null), `re-run after kill at ${at} ms`).toBe(0);
+      expect(await runImport(caseFile, INPUTS, null, env), `re-run after kill at ${at} ms`).toBe(0);
       const diff = difference(reference, contents(caseFile));
       figures.eventsLost += diff.lost;
       figures.eventsDuplicated += diff.extra;
@@ -97,8 +97,17 @@ describe('an import killed at random points', () => {
       expect(statuses.find((s) => s.status === 'importing'), `kill at ${at} ms`).toBeUndefined();
     }
     // The seed puts kills inside files: the case the test is about did happen.
-    figures.outcomes = outcomes;
+    for (const [k, n] of Object.entries(outcomes)) figures.outcomes[k] = (figures.outcomes[k] ?? 0) + n;
     expect(outcomes.midFile, JSON.stringify(outcomes)).toBeGreaterThan(0);
     process.stdout.write(`kill points: ${JSON.stringify(outcomes)}\n`);
+  }
+
+  it(`keeps the case sound, holding whole files only, and a re-run completes it exactly (${KILLS} kill points)`, async () => {
+    await campaign({}, KILLS, 20261124);
+  }, 300_000);
+
+  // Decision 55: every file in parse workers, each JSON file split between them.
+  it(`does the same with every JSON file split between parse workers (${Math.ceil(KILLS / 2)} kill points)`, async () => {
+    await campaign({ LONGTAIL_WORKER_MIN_BYTES: '1', LONGTAIL_SPLIT_MIN_BYTES: '1' }, Math.ceil(KILLS / 2), 20261206);
   }, 300_000);
 });

@@ -43,9 +43,11 @@ export function difference(want: Map<string, string[]>, got: Map<string, string[
 }
 
 /** Runs `longtail import CASE INPUTS…` from the built CLI; kills it after `killAfterMs` unless null. Resolves with its exit code. */
-export function runImport(caseFile: string, inputs: readonly string[], killAfterMs: number | null): Promise<number | null> {
+export function runImport(
+  caseFile: string, inputs: readonly string[], killAfterMs: number | null, env: Record<string, string> = {},
+): Promise<number | null> {
   return builtCli().then((cli) => new Promise((resolve) => {
-    const child = spawn(process.execPath, [cli, 'import', caseFile, ...inputs], { stdio: 'ignore' });
+    const child = spawn(process.execPath, [cli, 'import', caseFile, ...inputs], { stdio: 'ignore', env: { ...process.env, ...env } });
     let timer: NodeJS.Timeout | null = null;
     if (killAfterMs !== null) timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
     child.on('exit', (code) => {
