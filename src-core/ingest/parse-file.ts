@@ -63,7 +63,7 @@ export function sourceOpener(unpack: UnpackClient | null): (input: ParseInput) =
   };
 }
 
-export const BATCH_RECORDS = 250;
+const BATCH_RECORDS = 250;
 
 /** Parses and maps a whole file or member, handing out batches; returns what is known at the end. */
 export function parseFile(input: ParseInput, open: (input: ParseInput) => ByteSource, emit: (b: Batch) => void): ParseEnd {

@@ -221,7 +221,7 @@ function jsonStream(input: StreamInput): RecordStream {
   const source = first.replay() ?? (first.source.close(), input.open());
   const wanted = input.wanted;
   const reader = readJsonRecords(source, wanted ? { keep: (index) => wanted(index - 1) } : {});
-  const bytesKey = reader.contentKey;
+  const textKey = reader.contentKey;
   function* records(): Generator<SourceRecord | BadRecord> {
     for (const rec of reader) {
       if (isUnread(rec)) {
@@ -235,8 +235,8 @@ function jsonStream(input: StreamInput): RecordStream {
       }
       const value = rec.value;
       const index = rec.index;
-      // From the line's bytes while they are there (the record is mapped before the next is read).
-      const contentKey = bytesKey ? () => bytesKey(index) : undefined;
+      // From the line's text while the reader holds it (the record is mapped before the next is read).
+      const contentKey = textKey ? () => textKey(index) : undefined;
       yield { ref, map: () => mapJsonRecord(value, { ref, localOffsetMinutes: offset, contentKey }) };
     }
   }

@@ -14,8 +14,7 @@ import { openCase } from '../../src-core/store/case-db.js';
 import { importFiles } from '../../src-core/ingest/import-files.js';
 import { gzipBytes, tarBytes, zipBytes, type EntrySpec } from './lib/archives.js';
 import { LONG, writeFigures } from './lib/figures.js';
-import { EVENT_TABLES } from './lib/harness.js';
-import { contents, difference, lcg, runImport } from './lib/kills.js';
+import { contents, difference, killedCase, lcg, runImport } from './lib/kills.js';
 
 /** Kill points: half of the kill suite's (`npm run trust` gives 20, a long run 60; `npm test` 6). */
 const KILLS = Math.max(2, Math.round(Number(process.env['LONGTAIL_KILL_POINTS'] ?? (LONG ? 60 : 6)) / 2));
@@ -74,27 +73,14 @@ describe('an archive import killed at random points', () => {
       // Past the first tenth: the process start, before any member, is the kill suite's.
       const at = Math.floor((0.1 + 0.9 * random()) * full);
       await runImport(caseFile, [archive], at);
-      const created = fs.existsSync(caseFile);
-      const schema = created && (() => {
-        const db = new Database(caseFile, { readonly: true });
-        try {
-          const tables = ['input_file', 'import_note', ...EVENT_TABLES];
-          return db.prepare(`SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name IN (${tables.map(() => '?').join(', ')})`).get(...tables) as { n: number };
-        } finally {
-          db.close();
-        }
-      })();
-      if (!created) outcomes.beforeCase++;
-      // Killed while the case was being created: its tables not committed yet (the re-run below must make it whole).
-      else if (schema && schema.n < 2 + EVENT_TABLES.length) outcomes.beforeSchema++;
+      const killed = killedCase(caseFile);
+      if (killed.state === 'no case') outcomes.beforeCase++;
+      // The re-run below must make a case killed before its tables whole.
+      else if (killed.state === 'no schema') outcomes.beforeSchema++;
       else {
-        const db = new Database(caseFile);
-        const integrity = db.pragma('integrity_check', { simple: true });
-        if (integrity !== 'ok') figures.unsoundCases++;
-        expect(integrity, `kill at ${at} ms`).toBe('ok');
-        const open = db.prepare("SELECT count(*) AS n FROM input_file WHERE status = 'importing'").get() as { n: number };
-        db.close();
-        if (open.n > 0) outcomes.midArchive++;
+        if (killed.integrity !== 'ok') figures.unsoundCases++;
+        expect(killed.integrity, `kill at ${at} ms`).toBe('ok');
+        if (killed.importing > 0) outcomes.midArchive++;
         else outcomes.finished++;
         // Every member present is present whole, exactly as in the reference.
         const partial = contents(caseFile);

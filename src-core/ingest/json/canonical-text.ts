@@ -44,6 +44,8 @@ let stack = new Int32Array(3 * 256);
 let top = 0;
 /** The next backslash at or after the scan position (end when none): most strings have none. */
 let nextEscape = 0;
+/** Whitespace between tokens skipped so far: a container that saw none added is compact. */
+let spaces = 0;
 
 function grow(a: Int32Array<ArrayBuffer>, need: number): Int32Array<ArrayBuffer> {
   if (need <= a.length) return a;
@@ -83,11 +85,13 @@ function close(frame: number): number {
 
 function ws(p: number): number {
   const t = text, e = end;
+  const from = p;
   while (p < e) {
     const c = t.charCodeAt(p);
     if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) p++;
     else break;
   }
+  spaces += p - from;
   return p;
 }
 
@@ -167,85 +171,52 @@ function scanLiteral(p: number, word: string): number {
   return p + word.length;
 }
 
-function scanObject(p: number): number {
-  const start = p;
-  const frame = top;
-  let clean = true;
-  let q = ws(p + 1);
-  if (q !== p + 1) clean = false;
-  p = q;
-  if (text.charCodeAt(p) === 0x7d) {
-    node(OBJ, start, p + 1, close(frame), 0, clean);
-    return p + 1;
-  }
-  for (;;) {
-    if (text.charCodeAt(p) !== 0x22) return FAIL;
-    const k = text.indexOf('"', p + 1);
-    // A key with an escape compares as its decoded text: the value path.
-    if (k < 0 || escapeWithin(p, k)) return FAIL;
-    const ks = p + 1;
-    if (clean && top > frame && keyLess(stack[top - 3]!, stack[top - 2]!, ks, k) >= 0) clean = false;
-    q = ws(k + 1);
-    if (q !== k + 1) clean = false;
-    if (text.charCodeAt(q) !== 0x3a) return FAIL;
-    p = ws(q + 1);
-    if (p !== q + 1) clean = false;
-    const at = top;
-    push(ks);
-    push(k);
-    push(0);
-    p = scanValue(p, at + 2);
-    if (p === FAIL) return FAIL;
-    if (nodes[W * stack[at + 2]! + 5] === 0) clean = false;
-    q = ws(p);
-    if (q !== p) clean = false;
-    p = q;
-    const c = text.charCodeAt(p);
-    if (c === 0x2c) {
-      q = ws(p + 1);
-      if (q !== p + 1) clean = false;
-      p = q;
-      continue;
-    }
-    if (c !== 0x7d) return FAIL;
-    const count = (top - frame) / 3;
-    node(OBJ, start, p + 1, close(frame), count, clean);
-    return p + 1;
-  }
+/** Whether the kid whose node index is in stack[slot] is canonical as written. */
+function cleanKid(slot: number): boolean {
+  return nodes[W * stack[slot]! + 5] === 1;
 }
 
-function scanArray(p: number): number {
+/**
+ * An object or an array (`closer` `}` or `]`): its kids on the stack from `frame`, then
+ * its node. Canonical as written when every kid is, the keys are in strictly ascending
+ * order, and no whitespace was skipped inside.
+ */
+function scanContainer(p: number, closer: number): number {
   const start = p;
   const frame = top;
+  const spacesBefore = spaces;
+  const isObject = closer === 0x7d;
   let clean = true;
-  let q = ws(p + 1);
-  if (q !== p + 1) clean = false;
-  p = q;
-  if (text.charCodeAt(p) === 0x5d) {
-    node(ARR, start, p + 1, close(frame), 0, clean);
-    return p + 1;
-  }
-  for (;;) {
-    const at = top;
-    push(0);
-    p = scanValue(p, at);
-    if (p === FAIL) return FAIL;
-    if (nodes[W * stack[at]! + 5] === 0) clean = false;
-    q = ws(p);
-    if (q !== p) clean = false;
-    p = q;
-    const c = text.charCodeAt(p);
-    if (c === 0x2c) {
-      q = ws(p + 1);
-      if (q !== p + 1) clean = false;
-      p = q;
-      continue;
+  p = ws(p + 1);
+  if (text.charCodeAt(p) !== closer) {
+    for (;;) {
+      let slot = top;
+      if (isObject) {
+        if (text.charCodeAt(p) !== 0x22) return FAIL;
+        const k = text.indexOf('"', p + 1);
+        // A key with an escape compares as its decoded text: the value path.
+        if (k < 0 || escapeWithin(p, k)) return FAIL;
+        if (clean && top > frame && keyLess(stack[top - 3]!, stack[top - 2]!, p + 1, k) >= 0) clean = false;
+        push(p + 1);
+        push(k);
+        slot = top;
+        p = ws(k + 1);
+        if (text.charCodeAt(p) !== 0x3a) return FAIL;
+        p = ws(p + 1);
+      }
+      push(0);
+      p = scanValue(p, slot);
+      if (p === FAIL) return FAIL;
+      if (!cleanKid(slot)) clean = false;
+      p = ws(p);
+      if (text.charCodeAt(p) !== 0x2c) break;
+      p = ws(p + 1);
     }
-    if (c !== 0x5d) return FAIL;
-    const count = top - frame;
-    node(ARR, start, p + 1, close(frame), count, clean);
-    return p + 1;
+    if (text.charCodeAt(p) !== closer) return FAIL;
   }
+  const count = isObject ? (top - frame) / 3 : top - frame;
+  node(isObject ? OBJ : ARR, start, p + 1, close(frame), count, clean && spaces === spacesBefore);
+  return p + 1;
 }
 
 /** Scans one value; its node's index goes to stack[slot] (slot < 0: the root). */
@@ -263,9 +234,9 @@ function scanValue(p: number, slot: number): number {
       node(STR, p, q, 0, 0, true);
     }
   } else if (c === 0x7b) {
-    q = scanObject(p);
+    q = scanContainer(p, 0x7d);
   } else if (c === 0x5b) {
-    q = scanArray(p);
+    q = scanContainer(p, 0x5d);
   } else if (c === 0x74) {
     q = scanLiteral(p, 'true');
   } else if (c === 0x66) {
@@ -359,6 +330,7 @@ export function canonicalJsonText(source: string): string | null {
   nodeCount = 0;
   kidCount = 0;
   top = 0;
+  spaces = 0;
   const e = source.indexOf('\\');
   nextEscape = e < 0 ? end : e;
   try {

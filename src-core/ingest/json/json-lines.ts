@@ -36,7 +36,7 @@ function tooDeep(buf: Uint8Array, start: number, end: number): boolean {
 /** The content key's text starts so (mappers/json-record.ts contentKey). */
 const CONTENT_PREFIX = 'json#';
 
-/** The text of the record last yielded (index 0: none). */
+/** The text of the record last yielded (index 0: none; records count from 1). */
 export interface LastLine {
   index: number;
   text: string;
@@ -48,7 +48,7 @@ export interface LastLine {
  * value path).
  */
 export function lineContentKey(last: LastLine, index: number): string | null {
-  if (last.index !== index || index === 0) return null;
+  if (last.index !== index) return null;
   const canonical = canonicalJsonText(last.text);
   return canonical === null ? null : CONTENT_PREFIX + canonical;
 }

@@ -77,13 +77,13 @@ export interface JsonRecordContext {
    * (spec 7.3), inferred per file; 0 when the file is read as UTC.
    */
   localOffsetMinutes: number;
-  /** The record's content key from its bytes (JsonRecord.contentKey), when the reader has them. */
+  /** The record's content key from its own text (JsonReader.contentKey), when the reader keeps it. */
   contentKey?: () => string | null;
 }
 
 /**
- * Spec 7.13: the whole record as canonical JSON. From the record's bytes when the reader
- * kept them (the same key in its stored form, decision 54), else from the value.
+ * Spec 7.13: the whole record as canonical JSON. From the record's text when the reader
+ * kept it (the same text, computed faster: decision 54), else from the value.
  */
 function contentKey(v: unknown, ctx: JsonRecordContext): string {
   return ctx.contentKey?.() ?? `json#${canonicalJson(v)}`;

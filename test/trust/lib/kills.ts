@@ -2,6 +2,7 @@
 // the events of two cases by the SHA-256 of the input each came from (multisets: nothing
 // lost, nothing doubled).
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import Database from 'better-sqlite3';
 import { builtCli } from '../../helpers/built-cli.js';
 import { EVENT_TABLES } from './harness.js';
@@ -21,6 +22,29 @@ export function contents(file: string): Map<string, string[]> {
     }
     for (const list of out.values()) list.sort();
     return out;
+  } finally {
+    db.close();
+  }
+}
+
+/** What a kill left behind (both suites sort their kill points by it). */
+export type KilledCase =
+  | { state: 'no case' }
+  /** Killed while the case was being created: its tables not committed yet. */
+  | { state: 'no schema' }
+  | { state: 'case'; integrity: string; importing: number; complete: number };
+
+export function killedCase(file: string): KilledCase {
+  if (!fs.existsSync(file)) return { state: 'no case' };
+  const db = new Database(file);
+  try {
+    const tables = ['input_file', 'import_note', ...EVENT_TABLES];
+    const present = db.prepare(`SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN (${tables.map(() => '?').join(', ')})`)
+      .pluck().get(...tables) as number;
+    if (present < tables.length) return { state: 'no schema' };
+    const integrity = db.pragma('integrity_check', { simple: true }) as string;
+    const count = (status: string) => db.prepare('SELECT count(*) FROM input_file WHERE status = ?').pluck().get(status) as number;
+    return { state: 'case', integrity, importing: count('importing'), complete: count('complete') };
   } finally {
     db.close();
   }
