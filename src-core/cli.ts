@@ -22,6 +22,9 @@ import { LONGTAIL_VERSION } from './version.js';
 import { COMMAND_OPTIONS, USAGE } from './cli/usage.js';
 import { dumpEvtx } from './ingest/evtx/index.js';
 import { oneLine } from './report/sanitize.js';
+import { listAllowlist, listPathRules } from './store/lists.js';
+import { exportHuntQuery, type KqlTarget, type QueryDialect } from './query/export-query.js';
+import { DEFAULT_PATH_RULES } from './hunt/defaults.js';
 
 export interface Io {
   out: (s: string) => void;
@@ -249,6 +252,50 @@ function cmdLog(args: string[], io: Io): number {
   }
 }
 
+/**
+ * The hunt as configured, as KQL or ES|QL (issue 12). The allowlist and path rules are
+ * the case's (read-only: the case is not changed), or the --allowlist file with the
+ * default rules when no case is given.
+ */
+function cmdExportQuery(args: string[], io: Io): number {
+  const p = parseArgs(args, COMMAND_OPTIONS['export-query']);
+  const dialect = stringOption(p, 'dialect');
+  if (dialect !== 'kql' && dialect !== 'esql') throw new UsageError('export-query needs --dialect kql or --dialect esql');
+  const targetText = stringOption(p, 'target');
+  if (targetText !== undefined && dialect !== 'kql') throw new UsageError('--target goes with --dialect kql');
+  if (targetText !== undefined && targetText !== 'defender' && targetText !== 'sentinel') throw new UsageError('--target takes defender or sentinel');
+  if (p.positionals.length > 1) throw new UsageError('export-query takes one CASE');
+  const caseFile = p.positionals[0];
+  if (caseFile === undefined && !p.options.has('allowlist')) throw new UsageError('export-query needs a CASE or --allowlist FILE');
+  const params = huntParamsFrom(p);
+  let allowlist = params.allowlist;
+  let pathRules = params.pathRules ?? [...DEFAULT_PATH_RULES];
+  if (caseFile !== undefined) {
+    if (!isCaseFile(caseFile)) throw new UsageError(`${caseFile}: not a Longtail case file`);
+    const { db } = openCase(caseFile, { readonly: true });
+    try {
+      allowlist ??= listAllowlist(db);
+      pathRules = listPathRules(db);
+    } finally {
+      db.close();
+    }
+  }
+  const q = exportHuntQuery({
+    params, allowlist: allowlist ?? [], pathRules, dialect: dialect as QueryDialect,
+    ...(targetText ? { target: targetText as KqlTarget } : {}),
+    caseFile: caseFile ?? null,
+  });
+  for (const w of q.warnings) io.err(`longtail: warning: ${oneLine(w)}\n`);
+  const out = stringOption(p, 'out');
+  if (out === undefined) {
+    io.out(q.text);
+    return 0;
+  }
+  fs.writeFileSync(out, q.text);
+  io.err(`Query written to ${out}\n`);
+  return 0;
+}
+
 function cmdEvtxDump(args: string[], io: Io): number {
   const p = parseArgs(args, COMMAND_OPTIONS['evtx-dump']);
   if (p.positionals.length === 0) throw new UsageError('evtx-dump needs one or more EVTX files');
@@ -282,6 +329,8 @@ export function main(argv: readonly string[], io: Io): number {
         return cmdLog(rest, io);
       case 'evtx-dump':
         return cmdEvtxDump(rest, io);
+      case 'export-query':
+        return cmdExportQuery(rest, io);
       case undefined:
       case 'help':
       case '--help':

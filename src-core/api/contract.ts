@@ -6,6 +6,7 @@ import type { AllowEntry, HuntReport, Measure, PathRule, PresetName, ReportRow, 
 import type { FileImportResult, ImportProgress } from '../ingest/import-types.js';
 import type { ImportNote } from '../ingest/note-log.js';
 import type { RawRecord } from './raw-record.js';
+import type { QueryExport } from '../query/query-types.js';
 
 const text = (max = 4096) => z.string().max(max);
 const path = z.string().min(1).max(4096);
@@ -67,6 +68,12 @@ export const ARGS = {
     instanceIds: z.array(id).max(1_000_000).nullable(),
     format: z.enum(['csv', 'json']),
     path,
+  }).strict(),
+  'hunt.query': z.object({
+    params: huntParamsSchema,
+    dialect: z.enum(['kql', 'esql']),
+    target: z.enum(['defender', 'sentinel']).optional(),
+    path: path.nullable().optional(),
   }).strict(),
   'allowlist.list': none,
   'allowlist.add': z.object({ entry: allowEntryInputSchema }).strict(),
@@ -211,6 +218,7 @@ export interface Results {
   'hunt.detail': InstanceDetail;
   'hunt.fleet': FleetDay[];
   'hunt.export': { path: string; rows: number };
+  'hunt.query': QueryExport & { path: string | null };
   'allowlist.list': AllowEntry[];
   'allowlist.add': AllowEntry;
   'allowlist.update': null;

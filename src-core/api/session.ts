@@ -16,6 +16,7 @@ import { compilePathRules } from '../hunt/path-rules.js';
 import { allowlistToCsv, allowlistToJson, parseAllowlist } from '../hunt/allowlist-file.js';
 import { reportToCsv } from '../report/csv-report.js';
 import { reportToJson } from '../report/json-report.js';
+import { exportHuntQuery } from '../query/export-query.js';
 import { LONGTAIL_VERSION } from '../version.js';
 import { ApiError, type ApiArgs, type ApiName, type RecentCase, type Results } from './contract.js';
 import { caseInfo, importLog } from './case-summary.js';
@@ -133,6 +134,8 @@ export class Session {
         return fleetDays(this.requireDb(), (a as ApiArgs<'hunt.fleet'>).params);
       case 'hunt.export':
         return this.exportReport(a as ApiArgs<'hunt.export'>);
+      case 'hunt.query':
+        return this.exportQuery(a as ApiArgs<'hunt.query'>);
       case 'allowlist.list':
         return listAllowlist(this.requireDb());
       case 'allowlist.add':
@@ -197,6 +200,21 @@ export class Session {
       )
       .all(limit) as Array<{ path: string }>;
     return paths.map((p) => ({ path: p.path, before: before.apply(p.path), after: after.apply(p.path) }));
+  }
+
+  /** The hunt as configured, as KQL or ES|QL, with the case's lists unless params override them. */
+  private exportQuery({ params, dialect, target, path: out }: ApiArgs<'hunt.query'>): Results['hunt.query'] {
+    const db = this.requireDb();
+    const q = exportHuntQuery({
+      params, dialect, ...(target && dialect === 'kql' ? { target } : {}),
+      allowlist: params.allowlist ?? listAllowlist(db),
+      pathRules: params.pathRules ?? listPathRules(db),
+      caseFile: this.casePath,
+    });
+    if (!out) return { ...q, path: null };
+    const full = path.resolve(out);
+    fs.writeFileSync(full, q.text);
+    return { ...q, path: full };
   }
 
   private exportReport({ params, instanceIds, format, path: out }: ApiArgs<'hunt.export'>): Results['hunt.export'] {

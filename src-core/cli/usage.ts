@@ -11,6 +11,8 @@ Usage:
   longtail hunt CASE [options]           hunt over a case
   longtail hunt FILES|DIRS... [options]  import into a temporary case, hunt, write reports
   longtail log CASE                      the import log: every input and what became of its records
+  longtail export-query CASE|--allowlist FILE --dialect kql|esql [options]
+                                         the hunt as configured, as a query for the SIEM
   longtail evtx-dump [--xml] FILE...     every record of EVTX files, one JSON object per line (or XML)
 
 Hunt options:
@@ -24,6 +26,12 @@ Hunt options:
   --allowlist FILE              use this allowlist (JSON or CSV) instead of the case's
   --format table|csv|json       what to print (default table)
   --out FILE                    write the report (csv or json, by --format or the file extension)
+
+Export-query options (and the hunt options above, but --format):
+  --dialect kql|esql            KQL for Defender XDR / Sentinel, or ES|QL for Elastic
+  --target defender|sentinel    where the KQL runs (default defender: Timestamp; sentinel: TimeGenerated)
+  --out FILE                    write the query to FILE instead of printing it
+  (with a CASE, its allowlist and path rules are used; --allowlist FILE replaces the allowlist)
 `;
 
 export const HUNT_OPTIONS = {
@@ -37,6 +45,11 @@ export const COMMAND_OPTIONS = {
   import: {},
   hunt: HUNT_OPTIONS,
   log: {},
+  'export-query': {
+    preset: { value: true }, measures: { value: true }, match: { value: true }, window: { value: true },
+    'max-hosts': { value: true }, 'max-launches': { value: true }, 'allow-signed': { value: false },
+    allowlist: { value: true }, dialect: { value: true }, target: { value: true }, out: { value: true },
+  },
   'evtx-dump': { xml: { value: false } },
 } as const satisfies Record<string, Record<string, OptionSpec>>;
 
