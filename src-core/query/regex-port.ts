@@ -85,6 +85,12 @@ export function portRegex(pattern: string, engine: Engine): Ported {
     }
     if (inClass) {
       if (ch === ']') inClass = false;
+      else if (ch === '&' && engine === 'java') {
+        // `&&` intersects classes in Java; JavaScript reads it as two ampersands.
+        out += '\\&';
+        i++;
+        continue;
+      }
       else if (ch === '[' && engine === 'java') {
         // A nested '[' is a literal in JavaScript, a nested class in Java.
         out += '\\[';

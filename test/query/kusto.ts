@@ -66,3 +66,10 @@ export function kqlStringValues(query: string): string[] {
     .filter((t) => t.Kind === K.Syntax.SyntaxKind.StringLiteralToken)
     .map((t) => K.KustoFacts.GetStringLiteralValue(t.Text));
 }
+
+/** The query's tokens (comments are trivia, not tokens), every string literal blanked. */
+export function kqlShape(query: string): string[] {
+  const K = kusto();
+  return K.Parsing.TokenParser.ParseTokens(query, null)
+    .map((t) => (t.Kind === K.Syntax.SyntaxKind.StringLiteralToken ? '<string>' : t.Text));
+}
