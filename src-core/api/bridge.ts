@@ -3,6 +3,9 @@
 // the browser mode with HTTP (see renderer/src/bridge/).
 import type { Api, ApiName } from './contract.js';
 
+/** What a native "save as" dialog saves: its file type filter and default extension. */
+export type SaveKind = 'case' | 'csv' | 'json' | 'kql' | 'esql';
+
 /** Native services only a desktop shell has; null in the browser (the UI then uses fs.list). */
 export interface Shell {
   /** Native "open files" dialog: absolute paths, or [] when cancelled. */
@@ -11,8 +14,8 @@ export interface Shell {
   openCase(): Promise<string | null>;
   /** Native "open folder" dialog. */
   pickFolder(): Promise<string | null>;
-  /** Native "save as" dialog for a case or an export. */
-  saveFile(defaultName: string, kind: 'case' | 'csv' | 'json'): Promise<string | null>;
+  /** Native "save as" dialog for a case, a report or a query. */
+  saveFile(defaultName: string, kind: SaveKind): Promise<string | null>;
   /** Paths of files dropped on the window (Electron's webUtils.getPathForFile). */
   pathsForFiles(files: readonly File[]): string[];
 }

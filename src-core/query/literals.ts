@@ -28,7 +28,7 @@ export function kqlString(value: string): string {
 
 /** A KQL literal for a value without backslashes or quotes, kept plain (`"services.exe"`). */
 export function kqlPlain(value: string): string {
-  return /^[\w .:\-]*$/.test(value) ? `"${value}"` : kqlString(value);
+  return /^[\w .:-]*$/.test(value) ? `"${value}"` : kqlString(value);
 }
 
 /**

@@ -67,7 +67,7 @@ export function clauses(query: string): string[] {
 }
 
 function normalize(clause: string): string {
-  return clause.replace(/\s+/g, ' ').replace(/\s*([(),=~!<>+*\/:-])\s*/g, '$1').trim();
+  return clause.replace(/\s+/g, ' ').replace(/\s*([(),=~!<>+*/:-])\s*/g, '$1').trim();
 }
 
 /** A documented difference: the seed clause it changes, and what the generated query has. */
