@@ -261,6 +261,10 @@ export function kqlQuery(req: QueryRequest): { text: string; warnings: string[] 
     ctx.warnings.push('Defender advanced hunting keeps 30 days of events: a longer window finds nothing older.');
   }
   const hostOnly = p.measures.length === 1 && p.measures[0] === 'host';
+  if (others.some((a) => a.entry.kind === 'signer')) {
+    ctx.warnings.push('Signer entries match InitiatingProcessSignerType, which only DeviceProcessEvents has: ' +
+      'a service process seen only through network, file or DLL rows is not matched by signer.');
+  }
 
   const body: string[] = [];
   if (hostOnly) {

@@ -110,6 +110,14 @@ describe('KQL export: the hunt as configured', () => {
   });
 });
 
+it('warns that signer entries only meet rows of DeviceProcessEvents', () => {
+  const signer = { kind: 'signer' as const, value: 'Vendor', hosts: null, reason: '', enabled: true };
+  const q = kql({ params: huntParams('any'), allowlist: [signer], pathRules: [] });
+  expect(q.warnings).toEqual([expect.stringMatching(/^Signer entries match InitiatingProcessSignerType, which only DeviceProcessEvents has/)]);
+  expect(q.text).toContain('or ServiceProcessSigner =~ @"Vendor"'.slice(3));
+  expect(kql({ params: huntParams('any'), allowlist: [{ ...signer, enabled: false }], pathRules: [] }).warnings).toEqual([]);
+});
+
 describe('KQL export: hostile allowlist entries and rules stay data', () => {
   for (const target of TARGETS) {
     it(`every value is one string literal holding exactly that value (${target})`, () => {
