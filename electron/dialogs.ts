@@ -1,10 +1,11 @@
 // The native dialogs behind `shell` in the bridge: open files, open a folder, save a case
-// or an export. They return paths only; the renderer then passes those to the handler
+// or an export (a report or a query). They return paths only; the renderer then passes those to the handler
 // map, which validates them like any other argument.
 import path from 'node:path';
 import type { BaseWindow, Dialog, FileFilter, OpenDialogOptions, SaveDialogOptions } from 'electron';
+import type { SaveKind } from '../src-core/api/bridge.js';
 
-export type SaveKind = 'case' | 'csv' | 'json';
+export type { SaveKind };
 
 export interface Dialogs {
   pickFiles(window: BaseWindow | null): Promise<string[]>;
@@ -23,9 +24,12 @@ export const SAVE_FILTERS: Record<SaveKind, FileFilter[]> = {
   case: [{ name: 'Longtail case', extensions: ['longtail'] }],
   csv: [{ name: 'CSV', extensions: ['csv'] }],
   json: [{ name: 'JSON', extensions: ['json'] }],
+  kql: [{ name: 'KQL query', extensions: ['kql'] }],
+  esql: [{ name: 'ES|QL query', extensions: ['esql'] }],
 };
 
-const EXTENSION: Record<SaveKind, string> = { case: '.longtail', csv: '.csv', json: '.json' };
+const EXTENSION: Record<SaveKind, string> = { case: '.longtail', csv: '.csv', json: '.json', kql: '.kql', esql: '.esql' };
+const TITLE: Record<SaveKind, string> = { case: 'New case', csv: 'Export', json: 'Export', kql: 'Save the query', esql: 'Save the query' };
 
 /** Adds the kind's extension when the user typed a name without it (GTK does not). */
 export function withExtension(file: string, kind: SaveKind): string {
@@ -82,7 +86,7 @@ export function nativeDialogs(dialog: Pick<Dialog, 'showOpenDialog' | 'showSaveD
     },
     async saveFile(window, defaultName, kind) {
       const r = await save(window, {
-        title: kind === 'case' ? 'New case' : 'Export',
+        title: TITLE[kind],
         defaultPath: path.join(lastDir, safeDefaultName(defaultName, kind)),
         filters: SAVE_FILTERS[kind],
         properties: ['createDirectory', 'showOverwriteConfirmation', 'dontAddToRecent'],

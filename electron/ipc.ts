@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { BaseWindow, IpcMainInvokeEvent } from 'electron';
 import { ApiError, type Api, type ApiName, type EventName } from '../src-core/api/contract.js';
-import { CHANNELS, EVENT_NAMES, type Reply, type ReplyError } from './channels.js';
+import { CHANNELS, EVENT_NAMES, SAVE_KINDS, type Reply, type ReplyError } from './channels.js';
 import type { Dialogs } from './dialogs.js';
 import { isAppUrl } from './security.js';
 
@@ -24,7 +24,7 @@ export const SHELL_ARGS = {
   [CHANNELS.pickFiles]: z.tuple([]),
   [CHANNELS.openCase]: z.tuple([]),
   [CHANNELS.pickFolder]: z.tuple([]),
-  [CHANNELS.saveFile]: z.tuple([z.string().max(1024), z.enum(['case', 'csv', 'json'])]),
+  [CHANNELS.saveFile]: z.tuple([z.string().max(1024), z.enum(SAVE_KINDS)]),
 } as const;
 
 const callArgs = z.tuple([z.string().max(100), z.unknown()]);

@@ -15,6 +15,10 @@ describe('names', () => {
     expect(withExtension('/cases/march.LONGTAIL', 'case')).toBe('/cases/march.LONGTAIL');
     expect(withExtension('/out/report', 'csv')).toBe('/out/report.csv');
     expect(withExtension('/out/report.csv', 'json')).toBe('/out/report.csv.json');
+    expect(withExtension('/out/hunt', 'kql')).toBe('/out/hunt.kql');
+    expect(withExtension('/out/hunt.KQL', 'kql')).toBe('/out/hunt.KQL');
+    expect(withExtension('/out/hunt', 'esql')).toBe('/out/hunt.esql');
+    expect(withExtension('/out/hunt.kql', 'esql')).toBe('/out/hunt.kql.esql');
   });
 
   it('keeps a suggested name a file name', () => {
@@ -24,6 +28,8 @@ describe('names', () => {
     expect(safeDefaultName('..', 'case')).toBe('untitled.longtail');
     expect(safeDefaultName('', 'json')).toBe('untitled.json');
     expect(safeDefaultName('a<b>:c|d?.csv', 'csv')).toBe('abcd.csv');
+    expect(safeDefaultName('../longtail-hunt.esql', 'esql')).toBe('longtail-hunt.esql');
+    expect(safeDefaultName('', 'kql')).toBe('untitled.kql');
   });
 
   it('offers the triage formats and every file when opening', () => {
@@ -54,6 +60,19 @@ describe('nativeDialogs', () => {
     const [, saveOptions] = f.showSaveDialog.mock.calls[0]! as [BaseWindow, SaveDialogOptions];
     expect(saveOptions.defaultPath).toBe(path.join('/evidence/h1', 'report.csv'));
     expect(saveOptions.filters).toBe(SAVE_FILTERS.csv);
+  });
+
+  it('saves a query with its dialect’s filter and extension', async () => {
+    const f = fake({}, { filePath: '/siem/hunt' });
+    const d = nativeDialogs(f.dialog, START);
+    expect(await d.saveFile(win, 'longtail-hunt-sentinel.kql', 'kql')).toBe('/siem/hunt.kql');
+    expect(await d.saveFile(win, 'longtail-hunt.esql', 'esql')).toBe('/siem/hunt.esql');
+    const [kql, esql] = f.showSaveDialog.mock.calls.map((c) => (c as [BaseWindow, SaveDialogOptions])[1]);
+    expect(kql?.filters).toEqual([{ name: 'KQL query', extensions: ['kql'] }]);
+    expect(kql?.defaultPath).toBe(path.join(START, 'longtail-hunt-sentinel.kql'));
+    expect(esql?.filters).toEqual([{ name: 'ES|QL query', extensions: ['esql'] }]);
+    expect(esql?.defaultPath).toBe(path.join('/siem', 'longtail-hunt.esql'));
+    expect(esql?.title).toBe('Save the query');
   });
 
   it('opens one case file with the case filter first', async () => {

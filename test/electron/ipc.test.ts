@@ -126,8 +126,15 @@ describe('shell channels', () => {
     expect(dialogs.saveFile).toHaveBeenCalledWith(win, 'case.longtail', 'case');
   });
 
+  it.each([['kql', 'longtail-hunt-defender.kql'], ['esql', 'longtail-hunt.esql']])('saveFile accepts the %s query kind', async (kind, name) => {
+    expect(await invoke(CHANNELS.saveFile, appEvent, name, kind)).toEqual({ result: `/cases/${name}` });
+    expect(dialogs.saveFile).toHaveBeenLastCalledWith(win, name, kind);
+  });
+
   it.each([
-    ['saveFile: a kind that is not case/csv/json', CHANNELS.saveFile, ['x', 'exe']],
+    ['saveFile: a kind that is not case/csv/json/kql/esql', CHANNELS.saveFile, ['x', 'exe']],
+    ['saveFile: a query kind that is not a dialect', CHANNELS.saveFile, ['x.kql', 'query']],
+    ['saveFile: a kind in another case', CHANNELS.saveFile, ['x.kql', 'KQL']],
     ['saveFile: a name that is not a string', CHANNELS.saveFile, [42, 'csv']],
     ['saveFile: a missing kind', CHANNELS.saveFile, ['x']],
     ['saveFile: an extra argument', CHANNELS.saveFile, ['x', 'csv', 'extra']],

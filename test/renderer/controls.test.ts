@@ -2,7 +2,7 @@
 // (mirrored, since the renderer may not import it), and segments for styled display.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { controlSegments, escapeControl, hasControls, oneLine, visibleControls } from '../../renderer/src/lib/controls.js';
+import { controlSegments, escapeControl, hasControls, linesWithControls, oneLine, visibleControls } from '../../renderer/src/lib/controls.js';
 import { oneLine as coreOneLine, visibleControls as coreVisible } from '../../src-core/report/sanitize.js';
 
 describe('visibleControls (renderer)', () => {
@@ -67,5 +67,14 @@ describe('controlSegments', () => {
     expect(hasControls('x\u202E')).toBe(true);
     expect(hasControls('plain text')).toBe(false);
     expect(hasControls('tab\there')).toBe(true);
+  });
+});
+
+describe('linesWithControls', () => {
+  it('names the lines of a query that a text box may show reordered or hidden', () => {
+    const text = ['// header', '| where Name !in~ ("report\u202Etxt.exe")', '| where A == "b"\t', '"zero\u200Bwidth"', ''].join('\n');
+    expect(linesWithControls(text)).toEqual([2, 4]);
+    expect(linesWithControls('plain\n\ttabbed\n')).toEqual([]);
+    expect(linesWithControls('')).toEqual([]);
   });
 });

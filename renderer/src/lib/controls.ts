@@ -28,6 +28,20 @@ export function oneLine(text: string): string {
   return text.replace(UNSAFE_ONE_LINE, (ch) => escapeControl(ch, true));
 }
 
+const ANY_HIDDEN = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/;
+
+/**
+ * The lines (from 1) of multi-line text that hold a character `visibleControls` would
+ * rewrite: where a text box, which cannot style them, may show the text hidden or reordered.
+ */
+export function linesWithControls(text: string): number[] {
+  const out: number[] = [];
+  text.split('\n').forEach((line, i) => {
+    if (ANY_HIDDEN.test(line)) out.push(i + 1);
+  });
+  return out;
+}
+
 export interface Segment {
   text: string;
   /** True when `text` is the visible form of a hidden character (styled apart). */

@@ -1,5 +1,6 @@
 // Export: the current results (as filtered in the table, or all) to CSV or JSON. The
-// core writes the file, with the parameters, rules, allowlist and inputs it used.
+// core writes the file, with the parameters, rules, allowlist and inputs it used. Below
+// it, the same hunt as a query for the SIEM (QueryExport).
 import { useEffect, useState, type FormEvent } from 'react';
 import { errorText } from '../bridge/index.js';
 import { useApp } from '../state/app.js';
@@ -9,6 +10,7 @@ import { Empty, ScreenHead } from '../components/ui.js';
 import { COLUMN_BY_KEY, type ColumnKey } from '../lib/table.js';
 import { count, dirName, fullTime, joinPath, plural, stamp } from '../lib/format.js';
 import { MEASURE_LABELS } from '../lib/hunt-form.js';
+import { QueryExport } from './QueryExport.js';
 
 type Format = 'csv' | 'json';
 
@@ -125,6 +127,7 @@ export function ExportScreen() {
             Rows are written in the report's order (host, then start time), with every enrichment set. The file also records the parameters below, the path rules, the allowlist and the input files (name and SHA-256).
           </p>
         </form>
+        <QueryExport params={run.params} />
         <section className="card" aria-labelledby="params-h">
           <h2 id="params-h">Parameters recorded</h2>
           <dl className="kv">
