@@ -5,7 +5,7 @@
 // parent by process entity id. Where Longtail's semantics differ from the seed, the
 // clause follows ours and a comment names the difference.
 import type { Measure } from '../model/hunt.js';
-import { commentText, esqlQuoted, esqlString } from './literals.js';
+import { commentText, esqlQuoted, esqlString, hasInvisible } from './literals.js';
 import {
   activeEntries, allowlistLines, hashEntry, headerLines, MEASURE_WORDS, otherEntries, whiteListNames,
 } from './query-plan.js';
@@ -221,6 +221,11 @@ export function esqlQuery(req: QueryRequest): { text: string; warnings: string[]
     warnings.push(p.match === 'all'
       ? 'ES|QL cannot join the measures: each is its own query here, and a service process rare by all of them is one found in every result.'
       : 'ES|QL cannot join the measures: each is its own query here; a service process rare by any of them is in at least one result.');
+  }
+  if (active.some((a) => hasInvisible(a.value) || (a.hosts ?? []).some(hasInvisible)) ||
+      req.pathRules.some((r) => r.enabled && (hasInvisible(r.pattern) || hasInvisible(r.replacement)))) {
+    warnings.push('An allowlist value or path rule holds invisible or direction-changing characters (shown as <U+…> in comments); ' +
+      'ES|QL strings cannot escape them, so the strings hold them as they are: read the query in an editor that shows them.');
   }
   if (active.some((a) => a.entry.kind === 'signer')) {
     warnings.push('Signer entries match process.code_signature.subject_name, which Elastic Defend fills and Sysmon does not.');

@@ -102,18 +102,15 @@ describe('Export: the hunt as a SIEM query', () => {
     await screenshot(page, '20-export-query-kql');
   });
 
-  it('keeps the allowlist’s markup and bidi override as text, and says which lines hold it', async () => {
+  it('keeps the allowlist’s markup as text, and writes its bidi override escaped in KQL', async () => {
     const text = await queryBox().inputValue();
-    expect(text).toContain(HOSTILE_NAME);
+    // KQL can escape the override: the literal holds \u202e, the comment <U+202E>; none is raw.
+    expect(text).toContain('"<img src=x onerror=alert(1)>report\\u202etxt.exe"');
+    expect(text).toContain('<img src=x onerror=alert(1)>report<U+202E>txt.exe');
+    expect(text).not.toContain('\u202E');
     expect(text).toContain('</textarea><script>alert(2)</script>');
     expect(await page.locator('img, script:not([src]), iframe, object, embed').count()).toBe(0);
-    const lines = text.split('\n').flatMap((l, i) => (l.includes('\u202E') ? [i + 1] : []));
-    expect(lines.length).toBeGreaterThan(0);
-    const note = card().getByRole('note', { name: 'Hidden characters in the query' });
-    for (const n of lines) expect(await note.textContent()).toContain(String(n));
-    // There, the override is shown escaped, next to the rest of its line.
-    expect(await note.getByRole('listitem').first().textContent()).toContain('report\\u{202e}txt.exe');
-    expect(await note.textContent()).not.toContain('\u202E');
+    expect(await card().getByRole('note', { name: 'Hidden characters in the query' }).count()).toBe(0);
     expect(browser.dialogs).toEqual([]);
   });
 
@@ -134,6 +131,14 @@ describe('Export: the hunt as a SIEM query', () => {
     expect(shown.length).toBeGreaterThan(0);
     for (const w of shown) expect(text).toContain(w);
     expect(await card().getByLabel('Query file path').inputValue()).toMatch(/\.esql$/);
+    // ES|QL strings have no escape for the override: the value is raw, and the note says which lines hold it.
+    expect(text).toContain(HOSTILE_NAME.toLowerCase());
+    const lines = text.split('\n').flatMap((l, i) => (l.includes('\u202E') ? [i + 1] : []));
+    expect(lines.length).toBeGreaterThan(0);
+    const note = card().getByRole('note', { name: 'Hidden characters in the query' });
+    for (const n of lines) expect(await note.textContent()).toContain(String(n));
+    expect(await note.getByRole('listitem').first().textContent()).toContain('report\\u{202e}txt.exe');
+    expect(await note.textContent()).not.toContain('\u202E');
     await showCard();
     await screenshot(page, '21-export-query-esql');
   });

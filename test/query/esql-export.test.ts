@@ -128,6 +128,15 @@ describe('ES|QL export: every variant lexes, hostile values stay data', () => {
     }
   });
 
+  it('keeps invisible characters out of comments, and warns that strings hold them raw', () => {
+    const q = esql({ params: huntParams('any'), allowlist: HOSTILE_ALLOWLIST, pathRules: [] });
+    const comments = q.text.split('\n').filter((l) => l.startsWith('//'));
+    expect(comments.join('\n')).not.toMatch(/[\u202e\u200b]/);
+    expect(comments.join('\n')).toContain('report<U+202E>txt.exe<U+200B>');
+    expect(q.warnings.join(' ')).toMatch(/invisible or direction-changing/);
+    expect(esql({ params: huntParams('any'), ...DEFAULTS }).warnings.join(' ')).not.toMatch(/invisible/);
+  });
+
   it('writes rules as Java regular expressions with literal replacements', () => {
     const q = esql({ params: huntParams('elastic-path'), allowlist: [], pathRules: HOSTILE_RULES }).text;
     const strings = lexEsql(q).flatMap((t) => (t.kind === 'string' ? [t.value] : []));

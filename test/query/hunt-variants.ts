@@ -32,6 +32,7 @@ export const HOSTILE_VALUES = [
   '`back`',
   'nul\u0000end',
   'ünïcødé.exe',
+  'report\u202Etxt.exe\u200B',
 ];
 
 /** Five entries per value (every kind, scoped and not); reasons that try to end their comment. */

@@ -139,6 +139,10 @@ describe('KQL export: hostile allowlist entries and rules stay data', () => {
     const q = kql({ params: huntParams('defender-host'), allowlist: HOSTILE_ALLOWLIST, pathRules: [] }).text;
     const code = q.split('\n').filter((l) => !l.startsWith('//')).join('\n');
     expect(code).not.toMatch(/[\u0000\r\u2028]/);
+    // Nor invisible or direction-changing ones, in code or comments ("Trojan Source").
+    expect(q).not.toMatch(/[\u202e\u200b]/);
+    expect(code).toContain('"report\\u202etxt.exe\\u200b"');
+    expect(q).toContain('report<U+202E>txt.exe<U+200B>');
     expect(code).toContain('"line\\u000abreak | where true"');
   });
 });
