@@ -23,6 +23,7 @@ import { COMMAND_OPTIONS, USAGE } from './cli/usage.js';
 import { dumpEvtx } from './ingest/evtx/index.js';
 import { oneLine } from './report/sanitize.js';
 import { listAllowlist, listPathRules } from './store/lists.js';
+import { coverageRanges } from './hunt/coverage.js';
 import { exportHuntQuery, type KqlTarget, type QueryDialect } from './query/export-query.js';
 import { DEFAULT_PATH_RULES } from './hunt/defaults.js';
 
@@ -141,6 +142,7 @@ function huntParamsFrom(p: Parsed): HuntParams {
     ...(intOption(p, 'max-hosts', 1) !== undefined ? { maxHosts: intOption(p, 'max-hosts', 1)! } : {}),
     ...(intOption(p, 'max-launches', 1) !== undefined ? { maxLaunches: intOption(p, 'max-launches', 1)! } : {}),
     includeTrusted: p.options.has('allow-signed'),
+    ...(intOption(p, 'min-covered-hosts', 1) !== undefined ? { minCoveredHosts: intOption(p, 'min-covered-hosts', 1)! } : {}),
     allowlist,
   });
 }
@@ -246,6 +248,23 @@ function cmdLog(args: string[], io: Io): number {
         io.out(`    ${n.level}: ${text(n.reason)} (${n.count})${refs.length ? ` at ${refs.slice(0, 5).join('; ')}` : ''}\n`);
       }
     }
+    // Issue 13: when each host was logging process starts, so a gap is seen before a hunt.
+    const ranges = coverageRanges(db);
+    io.out(`\nProcess-start coverage (UTC days, by host and source): ${new Set(ranges.map((r) => r.host)).size} host(s)\n`);
+    let host: string | null = null;
+    let parts: string[] = [];
+    const flush = () => {
+      if (host !== null) io.out(`  ${text(host)}: ${parts.join(', ')}\n`);
+    };
+    for (const r of ranges) {
+      if (r.host !== host) {
+        flush();
+        host = r.host;
+        parts = [];
+      }
+      parts.push(`${r.kind} ${r.from === r.to ? r.from : `${r.from}..${r.to}`} (${r.starts})`);
+    }
+    flush();
     return 0;
   } finally {
     db.close();

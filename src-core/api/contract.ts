@@ -2,7 +2,9 @@
 // arguments are validated against at the boundary (Electron IPC, the local HTTP
 // bridge) and the type of its result. The renderer imports only types from here.
 import { z } from 'zod';
-import type { AllowEntry, HuntReport, Measure, PathRule, PresetName, ReportRow, WindowSpec } from '../model/hunt.js';
+import type {
+  AllowEntry, CoverageKind, HuntReport, Measure, PathRule, PresetName, ReportRow, Verdict, WindowSpec,
+} from '../model/hunt.js';
 import type { FileImportResult, ImportProgress } from '../ingest/import-types.js';
 import type { ImportNote } from '../ingest/note-log.js';
 import type { RawRecord } from './raw-record.js';
@@ -41,6 +43,7 @@ export const huntParamsSchema = z.object({
   maxHosts: z.number().int().min(1).max(1_000_000),
   maxLaunches: z.number().int().min(1).max(1_000_000),
   includeTrusted: z.boolean(),
+  minCoveredHosts: z.number().int().min(1).max(1_000_000),
   allowlist: z.array(allowEntryInputSchema).max(100_000).nullable(),
   pathRules: z.array(pathRuleInputSchema).max(1000).nullable(),
 });
@@ -75,6 +78,21 @@ export const ARGS = {
     target: z.enum(['defender', 'sentinel']).optional(),
     path: path.nullable().optional(),
   }).strict(),
+  'verdict.set': z.object({
+    instanceIds: z.array(id).min(1).max(100_000),
+    verdict: z.enum(['unreviewed', 'benign', 'suspicious', 'malicious']),
+    /** Replaces the note; omitted or null keeps each instance's note. */
+    note: text(20_000).nullable().optional(),
+  }).strict(),
+  'verdict.benignAllow': z.object({
+    instanceId: id,
+    /** What the allowlist entry matches: the service's name, its hash, or its normalized path. */
+    by: z.enum(['name', 'hash', 'path']),
+    /** Limit the entry to the instance's host. */
+    hostOnly: z.boolean(),
+    note: text(20_000).nullable().optional(),
+  }).strict(),
+  'coverage.list': none,
   'allowlist.list': none,
   'allowlist.add': z.object({ entry: allowEntryInputSchema }).strict(),
   'allowlist.update': z.object({ entry: allowEntryInputSchema.extend({ id }) }).strict(),
@@ -202,6 +220,27 @@ export interface FsListing {
   entries: FsEntry[];
 }
 
+/** What a verdict change stored (the same for every instance it named). */
+export interface VerdictChange {
+  instanceIds: number[];
+  verdict: Verdict;
+  /** The note now stored per instance id (a kept note differs per instance). */
+  notes: Record<number, string>;
+  by: string;
+  at: string;
+}
+
+/** A run of UTC days on which a host has process starts from one source (issue 13). */
+export interface CoverageRange {
+  host: string;
+  kind: CoverageKind;
+  /** First and last day, `YYYY-MM-DD`, inclusive. */
+  from: string;
+  to: string;
+  /** Process starts stored in the run. */
+  starts: number;
+}
+
 /** Result types, by handler name. */
 export interface Results {
   'app.info': AppInfo;
@@ -219,6 +258,9 @@ export interface Results {
   'hunt.fleet': FleetDay[];
   'hunt.export': { path: string; rows: number };
   'hunt.query': QueryExport & { path: string | null };
+  'verdict.set': VerdictChange;
+  'verdict.benignAllow': VerdictChange & { entry: AllowEntry };
+  'coverage.list': CoverageRange[];
   'allowlist.list': AllowEntry[];
   'allowlist.add': AllowEntry;
   'allowlist.update': null;
@@ -270,4 +312,4 @@ export class ApiError extends Error {
   }
 }
 
-export type { Measure, PresetName, RawRecord, WindowSpec };
+export type { CoverageKind, Measure, PresetName, RawRecord, Verdict, WindowSpec };

@@ -5,6 +5,9 @@ import type { ReportRow, WindowSpec } from '../model/hunt.js';
 import type { Signature } from '../model/events.js';
 import { hashKey } from '../normalize/values.js';
 import { enrichRows } from '../hunt/enrich.js';
+import { coverageIndex } from '../hunt/coverage.js';
+import { DEFAULT_MIN_COVERED_HOSTS } from '../hunt/presets.js';
+import { verdictsByInstance } from '../store/verdicts.js';
 import { windowBounds, windowSql } from '../hunt/window.js';
 import { ApiError, type InstanceDetail, type TimelineEvent, type TimelineLane } from './contract.js';
 
@@ -33,6 +36,8 @@ function baseRow(db: Db, instanceId: number): ReportRow {
     binaryHosts: null, pathKey: null, pathHosts: null, launchesOnHost: 0, rareBy: [], children: [], childCommandLines: [],
     remoteIps: [], remotePorts: [], remoteNames: [], files: [], fileDetails: [], dlls: [], dllDetails: [],
     serviceInstall: null, firstSeen: r.start_time, lastSeen: r.start_time, sources: [], flags: [],
+    counts: { children: 0, remoteIps: 0, files: 0, dlls: 0 },
+    coveredHosts: 0, thinCoverage: false, verdict: 'unreviewed', note: '', verdictBy: null, verdictAt: null,
   };
 }
 
@@ -40,6 +45,11 @@ export function instanceDetail(db: Db, instanceId: number, window: WindowSpec): 
   const bounds = windowBounds(window, newest(db));
   const row = baseRow(db, instanceId);
   enrichRows(db, [row], bounds, true);
+  const v = verdictsByInstance(db).get(instanceId);
+  if (v) Object.assign(row, { verdict: v.verdict, note: v.note, verdictBy: v.by, verdictAt: v.at });
+  row.coveredHosts = coverageIndex(db).hostsOn(row.startTime.slice(0, 10));
+  // The hunt's own threshold is not known here: the report row carries the flag the hunt set.
+  row.thinCoverage = row.coveredHosts < DEFAULT_MIN_COVERED_HOSTS;
   const procs = 'SELECT ? UNION ALL SELECT proc_id FROM proc_instance WHERE instance_id = ?';
   const w = (col: string) => windowSql(col, bounds);
   const lanes: Array<[TimelineLane, string, unknown[]]> = [

@@ -17,6 +17,10 @@ import { allowlistToCsv, allowlistToJson, parseAllowlist } from '../hunt/allowli
 import { reportToCsv } from '../report/csv-report.js';
 import { reportToJson } from '../report/json-report.js';
 import { exportHuntQuery } from '../query/export-query.js';
+import { setVerdicts, VerdictError } from '../store/verdicts.js';
+import { coverageRanges } from '../hunt/coverage.js';
+import { hashKey } from '../normalize/values.js';
+import type { Verdict } from '../model/hunt.js';
 import { LONGTAIL_VERSION } from '../version.js';
 import { ApiError, type ApiArgs, type ApiName, type RecentCase, type Results } from './contract.js';
 import { caseInfo, importLog } from './case-summary.js';
@@ -136,6 +140,14 @@ export class Session {
         return this.exportReport(a as ApiArgs<'hunt.export'>);
       case 'hunt.query':
         return this.exportQuery(a as ApiArgs<'hunt.query'>);
+      case 'verdict.set': {
+        const { instanceIds, verdict, note } = a as ApiArgs<'verdict.set'>;
+        return this.setVerdicts(instanceIds, verdict, note ?? null);
+      }
+      case 'verdict.benignAllow':
+        return this.benignAllow(a as ApiArgs<'verdict.benignAllow'>);
+      case 'coverage.list':
+        return coverageRanges(this.requireDb());
       case 'allowlist.list':
         return listAllowlist(this.requireDb());
       case 'allowlist.add':
@@ -200,6 +212,48 @@ export class Session {
       )
       .all(limit) as Array<{ path: string }>;
     return paths.map((p) => ({ path: p.path, before: before.apply(p.path), after: after.apply(p.path) }));
+  }
+
+  private setVerdicts(instanceIds: number[], verdict: Verdict, note: string | null): Results['verdict.set'] {
+    try {
+      const stored = setVerdicts(this.requireDb(), { instanceIds, verdict, note });
+      return { instanceIds: [...new Set(instanceIds)], verdict, ...stored };
+    } catch (err) {
+      if (err instanceof VerdictError) throw new ApiError('not-found', err.message);
+      throw err;
+    }
+  }
+
+  /**
+   * "Benign, and allowlist it": the verdict and an allowlist entry for what makes the
+   * instance recognizable (its name, hash or normalized path; on its host or everywhere),
+   * in one transaction. The entry's reason says who judged it benign, and why.
+   */
+  private benignAllow({ instanceId, by, hostOnly, note }: ApiArgs<'verdict.benignAllow'>): Results['verdict.benignAllow'] {
+    const db = this.requireDb();
+    const inst = db
+      .prepare(
+        `SELECT h.key AS host, coalesce(i.name_lc, lower(e.name)) AS name, i.path, i.sha256, i.sha1, i.md5
+           FROM instance i JOIN host h ON h.id = i.host_id JOIN process_event e ON e.id = i.event_id WHERE i.proc_id = ?`,
+      )
+      .get(instanceId) as { host: string; name: string | null; path: string | null; sha256: string | null; sha1: string | null; md5: string | null } | undefined;
+    if (!inst) throw new ApiError('not-found', `no service process instance ${instanceId} in this case (run the hunt again?)`);
+    const value =
+      by === 'name' ? inst.name :
+      by === 'hash' ? hashKey({ sha256: inst.sha256, sha1: inst.sha1, md5: inst.md5 }) :
+      inst.path === null ? null : compilePathRules(listPathRules(db)).apply(inst.path);
+    if (value === null) throw new ApiError('bad-request', `instance ${instanceId} has no ${by === 'path' ? 'path' : by} to allowlist`);
+    let result: Results['verdict.benignAllow'] | null = null;
+    db.transaction(() => {
+      const change = this.setVerdicts([instanceId], 'benign', note ?? null);
+      const why = change.notes[instanceId] ? `: ${change.notes[instanceId]}` : '';
+      const entry = addAllowEntry(db, {
+        kind: by, value, hosts: hostOnly ? [inst.host] : null, enabled: true,
+        reason: `Benign (verdict by ${change.by}, ${change.at.slice(0, 10)})${why}`.slice(0, 4096),
+      });
+      result = { ...change, entry };
+    })();
+    return result!;
   }
 
   /** The hunt as configured, as KQL or ES|QL, with the case's lists unless params override them. */

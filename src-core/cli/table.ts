@@ -30,7 +30,8 @@ export function formatHuntTable(report: HuntReport): string {
   );
   lines.push(
     `${s.serviceInstances} service process instances, ${s.allowlisted} allowlisted, ${s.inWindow} in the window, ` +
-      `${s.rare} rare.`,
+      `${s.rare} rare. ${s.coveredHosts} of ${s.hosts} hosts logged process starts in the window` +
+      (s.thinCoverage ? `; ${s.thinCoverage} row(s) measured on thin coverage (fewer than ${p.minCoveredHosts} hosts that day).` : '.'),
   );
   if (report.rows.length === 0) return lines.join('\n') + '\n';
   const header = ['HOST', 'START (UTC)', 'SERVICE PROCESS', 'RARE BY', 'HOSTS b/p', 'LAUNCHES'];
@@ -63,6 +64,10 @@ export function formatHuntTable(report: HuntReport): string {
     }
     details.push(`signature: ${r.signature}${r.hash ? `, ${r.hash.slice(0, 20)}…` : ', no hash'}`);
     for (const f of r.flags) details.push(`flag: ${clip(f, 110)}`);
+    details.push(`covered hosts that day: ${r.coveredHosts}`);
+    if (r.verdict !== 'unreviewed' || r.note) {
+      details.push(`verdict: ${r.verdict}${r.verdictBy ? ` (${clip(r.verdictBy, 30)}, ${r.verdictAt?.slice(0, 16) ?? '?'})` : ''}${r.note ? `: ${clip(r.note, 90)}` : ''}`);
+    }
     for (const d of details) lines.push(`    ${d}`);
   }
   return lines.join('\n') + '\n';

@@ -23,6 +23,7 @@ Hunt options:
   --max-hosts N                 unique binary/path: rare on at most N hosts (default 1)
   --max-launches N              rare per host: fewer than N child launches (default 6)
   --allow-signed                keep binaries with a trusted signature in the unique-binary measure
+  --min-covered-hosts N         flag rows whose day had fewer hosts logging process starts (default 3)
   --allowlist FILE              use this allowlist (JSON or CSV) instead of the case's
   --format table|csv|json       what to print (default table)
   --out FILE                    write the report (csv or json, by --format or the file extension)
@@ -37,7 +38,7 @@ Export-query options (and the hunt options above, but --format):
 export const HUNT_OPTIONS = {
   preset: { value: true }, measures: { value: true }, match: { value: true }, window: { value: true },
   'max-hosts': { value: true }, 'max-launches': { value: true }, 'allow-signed': { value: false },
-  allowlist: { value: true }, format: { value: true }, out: { value: true },
+  'min-covered-hosts': { value: true }, allowlist: { value: true }, format: { value: true }, out: { value: true },
 } as const satisfies Record<string, OptionSpec>;
 
 /** Each command's options, for parseArgs. */

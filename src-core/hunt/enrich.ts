@@ -75,7 +75,13 @@ export function enrichRows(db: Db, rows: ReportRow[], bounds: Bounds, full = tru
         WHERE host_id = (SELECT host_id FROM instance WHERE proc_id = ?) ORDER BY time, id`,
     ),
     filePath: db.prepare('SELECT path FROM input_file WHERE id = ?'),
+    // Counts for the grid when the sets are not gathered (issue 13): distinct as the sets are.
+    countIps: db.prepare(`SELECT count(DISTINCT remote_ip) AS n FROM network_event
+        WHERE proc_id IN (${procs}) AND remote_ip IS NOT NULL AND ${w('time').sql}`).pluck(),
+    filePaths: db.prepare(`SELECT DISTINCT target_path FROM file_event WHERE proc_id IN (${procs}) AND ${w('time').sql}`).pluck(),
+    dllPaths: db.prepare(`SELECT DISTINCT dll_path FROM image_load WHERE proc_id IN (${procs}) AND ${w('time').sql}`).pluck(),
   };
+  const distinctFolded = (values: unknown[]) => new Set(values.map((v) => folded(String(v)))).size;
   const filePaths = new Map<number, string>();
   const fileName = (id: number) => {
     let p = filePaths.get(id);
@@ -129,14 +135,22 @@ export function enrichRows(db: Db, rows: ReportRow[], bounds: Bounds, full = tru
     };
     if (!full) {
       row.sources = sources.values.map(fileName);
+      row.counts = {
+        children: row.counts.children,
+        remoteIps: q.countIps.get(id, id, ...w('time').params) as number,
+        files: distinctFolded(q.filePaths.all(id, id, ...w('time').params)),
+        dlls: distinctFolded(q.dllPaths.all(id, id, ...w('time').params)),
+      };
       continue;
     }
 
     const children = new OrderedSet<string>(folded);
     const childCmds = new OrderedSet<string>(exact);
+    let launches = 0;
     for (const c of q.children.all(id, ...w('c.start_time').params) as Array<{
       time: string; name: string | null; path: string | null; command_line: string | null; file_id: number;
     }>) {
+      launches++;
       children.add(c.name ?? baseName(c.path));
       childCmds.add(c.command_line);
       sources.add(c.file_id);
@@ -188,6 +202,7 @@ export function enrichRows(db: Db, rows: ReportRow[], bounds: Bounds, full = tru
     row.files = files.values.map((f) => f.path);
     row.dllDetails = dlls.values;
     row.dlls = dlls.values.map((d) => d.path);
+    row.counts = { children: launches, remoteIps: row.remoteIps.length, files: row.files.length, dlls: row.dlls.length };
     row.firstSeen = first;
     row.lastSeen = last;
     row.sources = sources.values.map(fileName);

@@ -30,6 +30,9 @@ export const PRESETS: Record<PresetName, Preset> = {
   },
 };
 
+/** Issue 13: rarity measured over fewer covered hosts than this is flagged. */
+export const DEFAULT_MIN_COVERED_HOSTS = 3;
+
 export function isPresetName(v: string): v is PresetName {
   return Object.prototype.hasOwnProperty.call(PRESETS, v);
 }
@@ -45,6 +48,7 @@ export function huntParams(preset: PresetName = 'any', overrides: Partial<Omit<H
     maxHosts: overrides.maxHosts ?? p.maxHosts,
     maxLaunches: overrides.maxLaunches ?? p.maxLaunches,
     includeTrusted: overrides.includeTrusted ?? false,
+    minCoveredHosts: overrides.minCoveredHosts ?? DEFAULT_MIN_COVERED_HOSTS,
     allowlist: overrides.allowlist ?? null,
     pathRules: overrides.pathRules ?? null,
   };

@@ -1,6 +1,7 @@
 // Process instances, rebuilt per host after an import: which process starts are one
 // instance (Sysmon 1 + 4688, spec 7.14), who is whose parent (spec 7.5), and which
 // instances are service processes (spec section 2). The hunt then reads `instance`.
+import { writeHostCoverage } from './coverage.js';
 import { openReader, type Db } from '../store/case-db.js';
 import { diffTicks } from '../normalize/time.js';
 import { installExecutable, installMatches } from './service-link.js';
@@ -260,6 +261,7 @@ function resolveHostRows(db: Db, hostId: number, rows: readonly StartRow[], clea
     );
   }
   for (const [from, to] of alias) insAlias.run(from, to, hostId);
+  writeHostCoverage(db, hostId, rows);
 }
 
 /** The instance's hashes and signature: the primary record's, gaps filled by the others in priority order. */

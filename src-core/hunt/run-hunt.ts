@@ -11,6 +11,8 @@ import { windowBounds, windowSql, inWindow } from './window.js';
 import { enrichRows } from './enrich.js';
 import { resolveDirtyHosts } from './resolve.js';
 import { LONGTAIL_VERSION } from '../version.js';
+import { verdictsByInstance } from '../store/verdicts.js';
+import { coverageIndex } from './coverage.js';
 
 /** What the measures need of a service process; the rest is read for reported rows only. */
 export interface ServiceInstance {
@@ -154,9 +156,26 @@ export function runHunt(db: Db, params: HuntParams, options: HuntOptions = {}): 
       children: [], childCommandLines: [], remoteIps: [], remotePorts: [], remoteNames: [], files: [], fileDetails: [],
       dlls: [], dllDetails: [], serviceInstall: null, firstSeen: inst.startTime, lastSeen: inst.startTime,
       sources: [], flags: [],
+      counts: { children: counts.get(inst.instanceId) ?? 0, remoteIps: 0, files: 0, dlls: 0 },
+      coveredHosts: 0, thinCoverage: false, verdict: 'unreviewed', note: '', verdictBy: null, verdictAt: null,
     });
   }
   enrichRows(db, rows, bounds, options.enrich ?? true);
+
+  // Issue 13: the verdicts, and the coverage each row's rarity was measured against.
+  const verdicts = verdictsByInstance(db);
+  const coverage = coverageIndex(db);
+  let thin = 0;
+  for (const row of rows) {
+    const v = verdicts.get(row.instanceId);
+    if (v) Object.assign(row, { verdict: v.verdict, note: v.note, verdictBy: v.by, verdictAt: v.at });
+    row.coveredHosts = coverage.hostsOn(row.startTime.slice(0, 10));
+    row.thinCoverage = row.coveredHosts < params.minCoveredHosts;
+    if (row.thinCoverage) {
+      thin++;
+      row.flags.push(`thin coverage: ${row.coveredHosts} of the case's hosts logged process starts that day (fewer than ${params.minCoveredHosts})`);
+    }
+  }
   rows.sort((a, b) =>
     a.host < b.host ? -1 : a.host > b.host ? 1 : a.startTime < b.startTime ? -1 : a.startTime > b.startTime ? 1 : a.instanceId - b.instanceId,
   );
@@ -166,12 +185,18 @@ export function runHunt(db: Db, params: HuntParams, options: HuntOptions = {}): 
       preset: params.preset, measures: [...params.measures], match: params.match,
       window: { spec: params.window, from: bounds.from, to: bounds.to, newest, description: bounds.description },
       maxHosts: params.maxHosts, maxLaunches: params.maxLaunches, includeTrusted: params.includeTrusted,
+      minCoveredHosts: params.minCoveredHosts,
       pathRules: pathRules.map(({ pattern, replacement, description, enabled }) => ({ pattern, replacement, description, enabled })),
       allowlist: allowEntries.map(({ kind, value, hosts, reason, enabled }) => ({ kind, value, hosts, reason, enabled })),
       generatedAt: new Date().toISOString(), caseFile: options.caseFile ?? null, longtailVersion: LONGTAIL_VERSION,
     },
     inputs: listInputs(db),
     rows,
-    stats: { serviceInstances: all.length, allowlisted, inWindow: inside.length, rare: rows.length },
+    stats: {
+      serviceInstances: all.length, allowlisted, inWindow: inside.length, rare: rows.length,
+      coveredHosts: coverage.hostsBetween(bounds.from?.slice(0, 10) ?? null, bounds.to?.slice(0, 10) ?? null),
+      hosts: (db.prepare('SELECT count(*) AS n FROM host').get() as { n: number }).n,
+      thinCoverage: thin,
+    },
   };
 }

@@ -2,6 +2,14 @@
 import type { Iso7, Signature } from './events.js';
 
 export type Measure = 'binary' | 'path' | 'host';
+
+/** A responder's judgement of one service process instance (issue 13). */
+export type Verdict = 'unreviewed' | 'benign' | 'suspicious' | 'malicious';
+export const VERDICTS: readonly Verdict[] = ['unreviewed', 'benign', 'suspicious', 'malicious'];
+
+/** Process-start sources whose coverage is tracked (issue 13): Sysmon 1, Security 4688, Defender, Elastic. */
+export type CoverageKind = 'sysmon' | 'security' | 'defender' | 'elastic';
+export const COVERAGE_KINDS: readonly CoverageKind[] = ['sysmon', 'security', 'defender', 'elastic'];
 export const MEASURES: readonly Measure[] = ['binary', 'path', 'host'];
 
 export type PresetName = 'elastic-binary' | 'elastic-path' | 'defender-host' | 'any';
@@ -51,6 +59,8 @@ export interface HuntParams {
   maxLaunches: number;
   /** Keep binaries with a trusted signature in the unique-binary measure (ES|QL leaves them out). */
   includeTrusted: boolean;
+  /** A row whose measure was computed over fewer covered hosts than this is flagged (issue 13). */
+  minCoveredHosts: number;
   /** Overrides of the case's lists (CLI --allowlist FILE); null: use the case's. */
   allowlist: AllowEntryInput[] | null;
   pathRules: PathRuleInput[] | null;
@@ -115,6 +125,25 @@ export interface ReportRow {
   lastSeen: Iso7;
   sources: string[];
   flags: string[];
+  /**
+   * Counts for the grid, filled even when the sets are not (the UI enriches on demand):
+   * child launches in the window, distinct remote IPs, distinct file paths, distinct DLL
+   * paths (paths case-insensitively).
+   */
+  counts: { children: number; remoteIps: number; files: number; dlls: number };
+  /**
+   * Hosts with process-start coverage (any tracked source) on the UTC day the row's
+   * service process started: the population its rarity was measured against then.
+   */
+  coveredHosts: number;
+  /** True when coveredHosts < minCoveredHosts: "1 host" means little on thin coverage. */
+  thinCoverage: boolean;
+  verdict: Verdict;
+  /** Free text, '' when none. */
+  note: string;
+  /** Who set the verdict (the OS user name) and when (ISO 8601 UTC); null when never set. */
+  verdictBy: string | null;
+  verdictAt: string | null;
 }
 
 export interface ReportInput {
@@ -135,6 +164,7 @@ export interface ResolvedParameters {
   maxHosts: number;
   maxLaunches: number;
   includeTrusted: boolean;
+  minCoveredHosts: number;
   pathRules: PathRuleInput[];
   allowlist: AllowEntryInput[];
   generatedAt: string;
@@ -152,5 +182,11 @@ export interface HuntReport {
     allowlisted: number;
     inWindow: number;
     rare: number;
+    /** Hosts with process-start coverage on at least one day of the window. */
+    coveredHosts: number;
+    /** Hosts in the case. */
+    hosts: number;
+    /** Rows flagged for thin coverage. */
+    thinCoverage: number;
   };
 }

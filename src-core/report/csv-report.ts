@@ -41,6 +41,17 @@ export const CSV_COLUMNS: ReadonlyArray<[string, (r: ReportRow) => Cell | readon
   ['lastSeen', (r) => r.lastSeen],
   ['flags', (r) => r.flags],
   ['sources', (r) => r.sources],
+  // Issue 13: the grid's counts, the coverage behind the measures, and the verdict.
+  ['childCount', (r) => r.counts.children],
+  ['remoteIpCount', (r) => r.counts.remoteIps],
+  ['fileCount', (r) => r.counts.files],
+  ['dllCount', (r) => r.counts.dlls],
+  ['coveredHosts', (r) => r.coveredHosts],
+  ['thinCoverage', (r) => String(r.thinCoverage)],
+  ['verdict', (r) => r.verdict],
+  ['note', (r) => r.note],
+  ['verdictBy', (r) => r.verdictBy],
+  ['verdictAt', (r) => r.verdictAt],
 ];
 
 /**
@@ -74,6 +85,7 @@ export function reportToCsv(report: HuntReport): string {
     ['maxHosts', String(p.maxHosts)],
     ['maxLaunches', String(p.maxLaunches)],
     ['includeTrusted', String(p.includeTrusted)],
+    ['minCoveredHosts', String(p.minCoveredHosts)],
     ...p.pathRules.map((r, i) => [`pathRule${i + 1}`, r.pattern, r.replacement, r.enabled ? 'enabled' : 'disabled']),
     ...p.allowlist.map((a, i) => [`allow${i + 1}`, a.kind, a.value, (a.hosts ?? []).join(';'), a.reason, a.enabled ? 'enabled' : 'disabled']),
     ['generatedAt', p.generatedAt],

@@ -6,6 +6,7 @@ import { serviceAttributes } from './003-service-attributes.js';
 import { hostTimeIndex } from './004-host-time-index.js';
 import { servicePath } from './005-service-path.js';
 import { archiveMembers } from './006-archive-members.js';
+import { verdictsCoverage } from './007-verdicts-coverage.js';
 
-export const MIGRATIONS: readonly Migration[] = [initial, defaults, serviceAttributes, hostTimeIndex, servicePath, archiveMembers];
+export const MIGRATIONS: readonly Migration[] = [initial, defaults, serviceAttributes, hostTimeIndex, servicePath, archiveMembers, verdictsCoverage];
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
