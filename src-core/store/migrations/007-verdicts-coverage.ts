@@ -10,6 +10,7 @@
 // Coverage: the UTC days on which each host has process starts from each source kind
 // (Sysmon 1, Security 4688, Defender, Elastic), with their counts; resolution rewrites a
 // host's rows whenever the host is resolved again. Existing cases are filled here.
+import type BetterSqlite3 from 'better-sqlite3';
 import type { Migration } from './types.js';
 
 /** The source kind of a stored process start (process_event.source), as SQL. */
@@ -44,11 +45,17 @@ CREATE TABLE coverage (
   PRIMARY KEY (host_id, kind, day)
 ) WITHOUT ROWID;
 CREATE INDEX coverage_day ON coverage(day, host_id);
+`);
+    backfillCoverage(db);
+  },
+};
 
+/** Coverage of every host from its stored process starts, as resolution would write it. */
+export function backfillCoverage(db: BetterSqlite3.Database): void {
+  db.exec(`
 INSERT INTO coverage (host_id, kind, day, starts)
 SELECT host_id, kind, day, count(*) FROM (
   SELECT host_id, ${COVERAGE_KIND_SQL} AS kind, substr(time, 1, 10) AS day FROM process_event WHERE implied = 0
 ) WHERE kind IS NOT NULL GROUP BY host_id, kind, day;
 `);
-  },
-};
+}
