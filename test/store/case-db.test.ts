@@ -22,8 +22,15 @@ function file(name = 'case.longtail'): string {
   return path.join(d, name);
 }
 
-/** Takes a case back to schema 5: what migration 6 added (archive members, the info level) removed. */
+/** Takes a case back to schema 6: what migration 7 added (verdicts, coverage) removed. */
+function downgradeFrom7(raw: Database.Database): void {
+  raw.exec('DROP TABLE verdict; DROP TABLE coverage;');
+  raw.prepare('DELETE FROM schema_migration WHERE version = 7').run();
+}
+
+/** Takes a case back to schema 5: what migrations 6 and 7 added (archive members, the info level, …) removed. */
 function downgradeFrom6(raw: Database.Database): void {
+  downgradeFrom7(raw);
   raw.exec(`DROP INDEX input_file_container;
             ALTER TABLE input_file DROP COLUMN member_index;
             ALTER TABLE input_file DROP COLUMN member;

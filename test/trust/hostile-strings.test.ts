@@ -412,7 +412,7 @@ describe.each(FORMATS.map((f) => [f.name, f] as const))('hostile strings in %s',
     const rowLines = lines.slice(4).filter((l) => l !== '' && !l.startsWith('    '));
     expect(rowLines).toHaveLength(report.rows.length);
     const details = lines.filter((l) => l.startsWith('    '));
-    for (const d of details) expect(d).toMatch(/^ {4}(cmd|children|network|files|dlls|installed as|signature|flag)\b/);
+    for (const d of details) expect(d).toMatch(/^ {4}(cmd|children|network|files|dlls|installed as|signature|flag|covered hosts that day|verdict)\b/);
     figures.checks.terminal += scenarios.length * 4;
     expect(TERMINAL_UNSAFE.test(formatImportLine(file))).toBe(false);
     let out = '';
