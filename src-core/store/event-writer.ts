@@ -28,6 +28,9 @@ export class EventWriter {
   private readonly args = new Map<Statement, unknown[]>();
   /** Implied processes already written (they repeat on every Defender row of a process). */
   private readonly impliedSeen = new Set<number>();
+  /** Record keys start with the host key (schema 8, new cases), or with the time (older cases). */
+  private readonly keyByHost: boolean;
+  private readonly hostKeyBySpelling = new Map<string, string>();
 
   private readonly s: {
     hostGet: Statement; hostIns: Statement; hostNameIns: Statement; hostDirty: Statement;
@@ -38,6 +41,7 @@ export class EventWriter {
 
   constructor(db: Db) {
     const p = (sql: string) => db.prepare(sql);
+    this.keyByHost = p("SELECT value FROM case_meta WHERE key = 'record_key_layout'").pluck().get() === 'host';
     const insert = (verb: string, table: string, cols: string[]) => {
       const all = [...COMMON, ...cols];
       return p(`${verb} INTO ${table} (${all.join(', ')}) VALUES (${all.map(() => '?').join(', ')})`);
@@ -84,6 +88,17 @@ export class EventWriter {
     return id;
   }
 
+  /** The host key of a spelling (a record's items share one host), cached. */
+  private hostKeyOf(spelling: string): string {
+    let key = this.hostKeyBySpelling.get(spelling);
+    if (key === undefined) {
+      key = hostKey(spelling);
+      if (this.hostKeyBySpelling.size >= CACHE_MAX) this.hostKeyBySpelling.clear();
+      this.hostKeyBySpelling.set(spelling, key);
+    }
+    return key;
+  }
+
   procId(hostId: number, key: string | number | null): number | null {
     if (key === null || typeof key === 'number') return null;
     let perHost = this.procIds.get(hostId);
@@ -110,7 +125,9 @@ export class EventWriter {
   }
 
   writeWire(fileId: number, record: WireRecord): WriteOutcome {
-    if (record.key !== null && !this.claim(record.key, fileId)) return 'duplicate';
+    if (record.key !== null && !this.claim(this.keyByHost ? `${this.hostKeyOf(record.items[0]![1])}|${record.key}` : record.key, fileId)) {
+      return 'duplicate';
+    }
     for (const item of record.items) this.writeItem(fileId, item);
     return 'stored';
   }

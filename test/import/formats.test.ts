@@ -144,8 +144,9 @@ describe('Defender exports', () => {
     expect(r).toMatchObject({ stored: 2, duplicates: 0 });
     const keys = (db.prepare('SELECT key FROM record_key').all() as Array<{ key: string }>).map((k) => k.key).sort();
     expect(keys).toEqual([
-      '2026-10-20T09:00:06.000|defender|9007199254740992|ws05|2026-10-20T09:00:06.000',
-      '2026-10-20T09:00:06.000|defender|9007199254740993|ws05|2026-10-20T09:00:06.000',
+      // A new case keys records by host first (schema 8).
+      'ws05|2026-10-20T09:00:06.000|defender|9007199254740992|ws05|2026-10-20T09:00:06.000',
+      'ws05|2026-10-20T09:00:06.000|defender|9007199254740993|ws05|2026-10-20T09:00:06.000',
     ]);
   });
 });

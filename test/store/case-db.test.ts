@@ -22,10 +22,10 @@ function file(name = 'case.longtail'): string {
   return path.join(d, name);
 }
 
-/** Takes a case back to schema 6: what migration 7 added (verdicts, coverage) removed. */
+/** Takes a case back to schema 6: what migrations 7 and 8 added (verdicts, coverage, the key layout) removed. */
 function downgradeFrom7(raw: Database.Database): void {
-  raw.exec('DROP TABLE verdict; DROP TABLE coverage;');
-  raw.prepare('DELETE FROM schema_migration WHERE version = 7').run();
+  raw.exec("DROP TABLE verdict; DROP TABLE coverage; DELETE FROM case_meta WHERE key = 'record_key_layout';");
+  raw.prepare('DELETE FROM schema_migration WHERE version IN (7, 8)').run();
 }
 
 /** Takes a case back to schema 5: what migrations 6 and 7 added (archive members, the info level, …) removed. */

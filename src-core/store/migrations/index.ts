@@ -7,6 +7,7 @@ import { hostTimeIndex } from './004-host-time-index.js';
 import { servicePath } from './005-service-path.js';
 import { archiveMembers } from './006-archive-members.js';
 import { verdictsCoverage } from './007-verdicts-coverage.js';
+import { recordKeyLayout } from './008-record-key-layout.js';
 
-export const MIGRATIONS: readonly Migration[] = [initial, defaults, serviceAttributes, hostTimeIndex, servicePath, archiveMembers, verdictsCoverage];
+export const MIGRATIONS: readonly Migration[] = [initial, defaults, serviceAttributes, hostTimeIndex, servicePath, archiveMembers, verdictsCoverage, recordKeyLayout];
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
