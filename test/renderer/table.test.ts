@@ -1,19 +1,9 @@
 // The results table's filtering, sorting and keyboard logic.
 import { describe, expect, it } from 'vitest';
-import type { ReportRow } from '../../src-core/model/hunt.js';
 import {
   COLUMNS, NO_FILTER, filterRows, hostsOf, isFiltered, navigate, nextSort, numericTest, searchText, sortRows, type SearchIndex,
 } from '../../renderer/src/lib/table.js';
-
-function row(id: number, over: Partial<ReportRow> = {}): ReportRow {
-  return {
-    instanceId: id, host: 'ws01', hostName: 'WS01', name: 'svc.exe', path: 'C:\\svc.exe', commandLine: null, user: null, pid: null,
-    startTime: '2026-10-01T00:00:00.0000000Z', hash: null, hashes: { sha256: null, sha1: null, md5: null }, signature: 'unknown',
-    signer: null, binaryHosts: null, pathKey: null, pathHosts: null, launchesOnHost: 0, rareBy: [], children: [], childCommandLines: [],
-    remoteIps: [], remotePorts: [], remoteNames: [], files: [], fileDetails: [], dlls: [], dllDetails: [], serviceInstall: null,
-    firstSeen: '2026-10-01T00:00:00.0000000Z', lastSeen: '2026-10-01T00:00:00.0000000Z', sources: [], flags: [], ...over,
-  };
-}
+import { row } from './report-row.js';
 
 const rows = [
   row(1, { host: 'srv-file02', name: 'PSEXESVC.exe', path: 'C:\\Windows\\PSEXESVC.exe', launchesOnHost: 3, binaryHosts: 1, pathHosts: 1, rareBy: ['binary', 'path', 'host'], startTime: '2026-10-20T01:12:43.3300000Z' }),

@@ -9,6 +9,9 @@ export const MEASURE_LABELS: Record<Measure, { label: string; help: string }> = 
 };
 export const MEASURE_ORDER: readonly Measure[] = ['binary', 'path', 'host'];
 
+/** src-core/hunt/presets.ts DEFAULT_MIN_COVERED_HOSTS (a runtime value the renderer may not import). */
+export const DEFAULT_MIN_COVERED_HOSTS = 3;
+
 export type WindowMode = '30d' | '7d' | 'all' | 'custom';
 
 export interface PresetInfo {
@@ -38,23 +41,28 @@ export interface HuntForm {
   maxHosts: number;
   maxLaunches: number;
   includeTrusted: boolean;
+  /** Rows measured over fewer hosts with process-start coverage are flagged (not left out). */
+  minCoveredHosts: number;
 }
 
 export function presetInfo(name: PresetName): PresetInfo {
   return PRESETS.find((p) => p.name === name) ?? PRESETS[0]!;
 }
 
-/** The form a preset sets (the user may then change anything). */
-export function formFromPreset(name: PresetName, keep?: Pick<HuntForm, 'from' | 'to' | 'includeTrusted'>): HuntForm {
+/**
+ * The form a preset sets (the user may then change anything). The coverage threshold is
+ * no part of a preset (it flags rows, it does not choose them), so a preset keeps it.
+ */
+export function formFromPreset(name: PresetName, keep?: Pick<HuntForm, 'from' | 'to' | 'includeTrusted' | 'minCoveredHosts'>): HuntForm {
   const p = presetInfo(name);
   return {
     preset: p.name, measures: [...p.measures], match: 'any', window: p.window,
     from: keep?.from ?? '', to: keep?.to ?? '', maxHosts: p.maxHosts, maxLaunches: p.maxLaunches,
-    includeTrusted: keep?.includeTrusted ?? false,
+    includeTrusted: keep?.includeTrusted ?? false, minCoveredHosts: keep?.minCoveredHosts ?? DEFAULT_MIN_COVERED_HOSTS,
   };
 }
 
-/** True when the form still says what its preset says. */
+/** True when the form still says what its preset says (the coverage threshold is not the preset's). */
 export function matchesPreset(f: HuntForm): boolean {
   const p = presetInfo(f.preset);
   return f.match === 'any' && f.window === p.window && f.maxHosts === p.maxHosts && f.maxLaunches === p.maxLaunches &&
@@ -92,6 +100,7 @@ export function formProblems(f: HuntForm): string[] {
   if (f.measures.length === 0) out.push('Choose at least one measure.');
   if (!Number.isInteger(f.maxHosts) || f.maxHosts < 1) out.push('Max hosts must be a whole number of at least 1.');
   if (!Number.isInteger(f.maxLaunches) || f.maxLaunches < 1) out.push('Max launches must be a whole number of at least 1.');
+  if (!Number.isInteger(f.minCoveredHosts) || f.minCoveredHosts < 1) out.push('Min covered hosts must be a whole number of at least 1.');
   if (f.window === 'custom') {
     if (f.from && !toIso7(f.from, false)) out.push('The start of the range is not a date.');
     if (f.to && !toIso7(f.to, true)) out.push('The end of the range is not a date.');
@@ -111,6 +120,7 @@ export function huntParams(f: HuntForm): HuntParams {
     maxHosts: f.maxHosts,
     maxLaunches: f.maxLaunches,
     includeTrusted: f.includeTrusted,
+    minCoveredHosts: f.minCoveredHosts,
     allowlist: null,
     pathRules: null,
   };

@@ -2,9 +2,11 @@
 // it is unit-tested and fast on 100,000 rows (text is lowercased once per report).
 import type { ReportRow } from '../../../src-core/model/hunt.js';
 import { shortTime } from './format.js';
+import { VERDICT_RANK, matchesVerdict, type VerdictFilter } from './verdicts.js';
 
 export type ColumnKey =
-  | 'host' | 'startTime' | 'name' | 'path' | 'rareBy' | 'binaryHosts' | 'pathHosts' | 'launchesOnHost'
+  | 'verdict' | 'host' | 'startTime' | 'name' | 'path' | 'rareBy' | 'binaryHosts' | 'pathHosts' | 'launchesOnHost'
+  | 'children' | 'remoteIps' | 'files' | 'dlls' | 'coveredHosts'
   | 'signature' | 'user' | 'commandLine';
 
 export interface Column {
@@ -24,18 +26,35 @@ export interface Column {
 
 const str = (v: string | null) => v ?? '';
 
+/** Every column, in the default order; DEFAULT_SHOWN says which are shown until the user chooses. */
 export const COLUMNS: readonly Column[] = [
-  { key: 'host', label: 'Host', title: 'Host (key)', width: 118, numeric: false, mono: false, sortValue: (r) => r.host, text: (r) => r.host },
-  { key: 'startTime', label: 'Start (UTC)', title: 'Process start time, UTC', width: 164, numeric: false, mono: false, sortValue: (r) => r.startTime, text: (r) => shortTime(r.startTime) },
-  { key: 'name', label: 'Name', title: 'Service process name', width: 150, numeric: false, mono: false, sortValue: (r) => r.name?.toLowerCase() ?? null, text: (r) => str(r.name) },
+  { key: 'verdict', label: 'Verdict', title: 'Verdict', width: 116, numeric: false, mono: false, sortValue: (r) => VERDICT_RANK[r.verdict], text: (r) => r.verdict },
+  { key: 'host', label: 'Host', title: 'Host (key)', width: 104, numeric: false, mono: false, sortValue: (r) => r.host, text: (r) => r.host },
+  { key: 'startTime', label: 'Start (UTC)', title: 'Process start time, UTC', width: 158, numeric: false, mono: false, sortValue: (r) => r.startTime, text: (r) => shortTime(r.startTime) },
+  { key: 'name', label: 'Name', title: 'Service process name', width: 128, numeric: false, mono: false, sortValue: (r) => r.name?.toLowerCase() ?? null, text: (r) => str(r.name) },
   { key: 'path', label: 'Path', title: 'Executable path', width: 280, numeric: false, mono: true, sortValue: (r) => r.path?.toLowerCase() ?? null, text: (r) => str(r.path) },
-  { key: 'rareBy', label: 'Rare by', title: 'Measures this row is rare by', width: 184, numeric: false, mono: false, sortValue: (r) => r.rareBy.join(','), text: (r) => r.rareBy.join(', ') },
-  { key: 'binaryHosts', label: 'Bin. hosts', title: 'Hosts running this binary (hash and name)', width: 98, numeric: true, mono: false, sortValue: (r) => r.binaryHosts, text: (r) => (r.binaryHosts === null ? '' : String(r.binaryHosts)) },
-  { key: 'pathHosts', label: 'Path hosts', title: 'Hosts running this normalized path', width: 100, numeric: true, mono: false, sortValue: (r) => r.pathHosts, text: (r) => (r.pathHosts === null ? '' : String(r.pathHosts)) },
-  { key: 'launchesOnHost', label: 'Launches', title: 'Child launches of this service name on its host', width: 92, numeric: true, mono: false, sortValue: (r) => r.launchesOnHost, text: (r) => String(r.launchesOnHost) },
+  { key: 'rareBy', label: 'Rare by', title: 'Measures this row is rare by', width: 134, numeric: false, mono: false, sortValue: (r) => r.rareBy.join(','), text: (r) => r.rareBy.join(', ') },
+  { key: 'binaryHosts', label: 'Bin. hosts', title: 'Hosts running this binary (hash and name)', width: 60, numeric: true, mono: false, sortValue: (r) => r.binaryHosts, text: (r) => (r.binaryHosts === null ? '' : String(r.binaryHosts)) },
+  { key: 'pathHosts', label: 'Path hosts', title: 'Hosts running this normalized path', width: 60, numeric: true, mono: false, sortValue: (r) => r.pathHosts, text: (r) => (r.pathHosts === null ? '' : String(r.pathHosts)) },
+  { key: 'launchesOnHost', label: 'Launches', title: 'Child launches of this service name on its host', width: 80, numeric: true, mono: false, sortValue: (r) => r.launchesOnHost, text: (r) => String(r.launchesOnHost) },
+  { key: 'children', label: 'Children', title: 'Child processes this instance launched in the window', width: 72, numeric: true, mono: false, sortValue: (r) => r.counts.children, text: (r) => String(r.counts.children) },
+  { key: 'remoteIps', label: 'Remote', title: 'Distinct remote addresses it connected to', width: 70, numeric: true, mono: false, sortValue: (r) => r.counts.remoteIps, text: (r) => String(r.counts.remoteIps) },
+  { key: 'files', label: 'Files', title: 'Distinct files it wrote or touched', width: 54, numeric: true, mono: false, sortValue: (r) => r.counts.files, text: (r) => String(r.counts.files) },
+  { key: 'dlls', label: 'DLLs', title: 'Distinct DLLs it loaded', width: 54, numeric: true, mono: false, sortValue: (r) => r.counts.dlls, text: (r) => String(r.counts.dlls) },
+  { key: 'coveredHosts', label: 'Covered', title: 'Hosts with process-start coverage the day it started (marked when too few to call it rare)', width: 74, numeric: true, mono: false, sortValue: (r) => r.coveredHosts, text: (r) => String(r.coveredHosts) },
   { key: 'signature', label: 'Signature', title: 'Code signature state', width: 92, numeric: false, mono: false, sortValue: (r) => r.signature, text: (r) => r.signature },
   { key: 'user', label: 'User', title: 'User account', width: 150, numeric: false, mono: false, sortValue: (r) => r.user?.toLowerCase() ?? null, text: (r) => str(r.user) },
   { key: 'commandLine', label: 'Command line', title: 'Command line', width: 360, numeric: false, mono: true, sortValue: (r) => r.commandLine?.toLowerCase() ?? null, text: (r) => str(r.commandLine) },
+];
+
+/**
+ * Shown until the user chooses: why a row is here, at a glance; the long text columns are
+ * one click away. Covered hosts sits right after the host counts it qualifies ("on 1 host,
+ * of 14 covered"), before the activity counts, so it is in view on a 1280-pixel screen.
+ */
+export const DEFAULT_SHOWN: readonly ColumnKey[] = [
+  'verdict', 'host', 'startTime', 'name', 'rareBy', 'binaryHosts', 'pathHosts', 'coveredHosts', 'launchesOnHost',
+  'children', 'remoteIps', 'files', 'dlls',
 ];
 
 export const COLUMN_BY_KEY = Object.fromEntries(COLUMNS.map((c) => [c.key, c])) as Record<ColumnKey, Column>;
@@ -45,10 +64,12 @@ export interface TableFilter {
   global: string;
   /** A host key, or '' for every host. */
   host: string;
+  /** A verdict, 'reviewed' (any but unreviewed) or 'any'. */
+  verdict: VerdictFilter;
   columns: Partial<Record<ColumnKey, string>>;
 }
 
-export const NO_FILTER: TableFilter = { global: '', host: '', columns: {} };
+export const NO_FILTER: TableFilter = { global: '', host: '', verdict: 'any', columns: {} };
 
 export interface SortSpec {
   key: ColumnKey;
@@ -56,7 +77,7 @@ export interface SortSpec {
 }
 
 export function isFiltered(f: TableFilter): boolean {
-  return f.global.trim() !== '' || f.host !== '' || Object.values(f.columns).some((v) => v !== undefined && v.trim() !== '');
+  return f.global.trim() !== '' || f.host !== '' || f.verdict !== 'any' || Object.values(f.columns).some((v) => v !== undefined && v.trim() !== '');
 }
 
 /** Everything the global filter searches, lowercased, once per row. */
@@ -64,6 +85,8 @@ export function searchText(r: ReportRow): string {
   return [
     r.host, r.hostName, r.name, r.path, r.pathKey, r.commandLine, r.user, r.hash, r.hashes.sha256, r.hashes.sha1, r.hashes.md5,
     r.signature, r.signer, r.rareBy.join(' '), shortTime(r.startTime), r.serviceInstall?.serviceName ?? null, r.flags.join(' '),
+    // The responder's own note is searchable too ("search all columns" for a ticket number).
+    r.note,
   ]
     .filter((v): v is string => v !== null && v !== '')
     .join('\u0000')
@@ -131,10 +154,12 @@ export function filterRows(rows: readonly ReportRow[], f: TableFilter, index?: S
   const words = f.global.toLowerCase().split(/\s+/).filter(Boolean);
   const tests = columnTests(f);
   const host = f.host;
-  if (!words.length && !tests.length && !host) return rows.slice();
+  const verdict = f.verdict;
+  if (!words.length && !tests.length && !host && verdict === 'any') return rows.slice();
   const out: ReportRow[] = [];
   for (const r of rows) {
     if (host && r.host !== host) continue;
+    if (verdict !== 'any' && !matchesVerdict(r, verdict)) continue;
     if (words.length) {
       let hay = index?.get(r);
       if (hay === undefined) {

@@ -11,6 +11,8 @@ export interface Palette {
   accent: string;
   rare: string;
   lanes: Record<string, string>;
+  /** Process-start coverage by source (the Import screen's coverage chart). */
+  coverage: Record<'sysmon' | 'security' | 'defender' | 'elastic' | 'several', string>;
 }
 
 const read = (): Palette => {
@@ -32,6 +34,13 @@ const read = (): Palette => {
       file: v('--lane-file', '#5c940d'),
       dll: v('--lane-dll', '#e67700'),
       end: v('--lane-end', '#868e96'),
+    },
+    coverage: {
+      sysmon: v('--cov-sysmon', '#2457c5'),
+      security: v('--cov-security', '#0b7285'),
+      defender: v('--cov-defender', '#9c36b5'),
+      elastic: v('--cov-elastic', '#d97706'),
+      several: v('--cov-several', '#5c6f91'),
     },
   };
 };

@@ -1,5 +1,6 @@
-// The opened row: every enrichment set (children, network, files, DLLs), the service
-// install, hashes, flags, the input files it came from, and its own records.
+// The opened row: its verdict and note, why it is rare (and over how many covered
+// hosts), every enrichment set (children, network, files, DLLs), the service install,
+// hashes, flags, the input files it came from, and its own records.
 import { useState, type ReactNode } from 'react';
 import type { InstanceDetail, RawRecord, RecordRef } from '../../../src-core/api/contract.js';
 import type { AllowKind, ReportRow } from '../../../src-core/model/hunt.js';
@@ -9,8 +10,9 @@ import type { DetailState } from '../state/hunt.js';
 import { SafeText } from '../components/SafeText.js';
 import { Badge, signatureTone } from '../components/ui.js';
 import { Modal } from '../components/Modal.js';
-import { baseName, count, fullTime } from '../lib/format.js';
+import { baseName, count, day, fullTime, plural } from '../lib/format.js';
 import { MEASURE_LABELS } from '../lib/hunt-form.js';
+import { VerdictPanel } from './VerdictPanel.js';
 
 const LIST_MAX = 200;
 
@@ -18,6 +20,8 @@ export interface DetailPanelProps {
   /** The table's row (it carries the measures; the detail's row carries the sets). */
   row: ReportRow | null;
   detail: DetailState;
+  /** The run's threshold, for the thin-coverage explanation. */
+  minCoveredHosts: number;
   onClose(): void;
   onTimeline(): void;
   onAllowlist(kind: AllowKind, value: string, row: ReportRow): void;
@@ -48,9 +52,11 @@ function LongList<T>({ items, render, empty }: { items: readonly T[]; render(ite
   );
 }
 
-export function DetailPanel({ row, detail, onClose, onTimeline, onAllowlist }: DetailPanelProps) {
+export function DetailPanel({ row, detail, minCoveredHosts, onClose, onTimeline, onAllowlist }: DetailPanelProps) {
   const d = detail.data;
   const r = d?.row ?? row;
+  // The table's row carries the measures and the verdict as last stored.
+  const m = row ?? r;
   const title = r ? r.name ?? (r.path ? baseName(r.path) : 'service process') : 'service process';
   return (
     <aside className="detail" aria-label="Selected service process" aria-busy={detail.loading}>
@@ -60,6 +66,9 @@ export function DetailPanel({ row, detail, onClose, onTimeline, onAllowlist }: D
           <div className="muted small">
             on <SafeText value={r?.hostName ?? r?.host} oneLine /> · started {fullTime(r?.startTime)}
           </div>
+          {m?.thinCoverage ? (
+            <div><Badge tone="warn" title={`Fewer than ${minCoveredHosts} hosts logged process starts that day`}>⚠ thin coverage: {plural(m.coveredHosts, 'covered host')}</Badge></div>
+          ) : null}
         </div>
         <button type="button" className="icon" aria-label="Close the detail" onClick={onClose}>×</button>
       </header>
@@ -72,7 +81,12 @@ export function DetailPanel({ row, detail, onClose, onTimeline, onAllowlist }: D
       <div className="detail-scroll">
         {detail.error ? <p className="error" role="alert"><SafeText value={detail.error} /></p> : null}
         {detail.loading && !d ? <p className="muted">Reading its activity…</p> : null}
-        {r ? <Overview r={r} measures={row} /> : null}
+        {m ? (
+          <Section title="Verdict">
+            <VerdictPanel key={m.instanceId} row={m} />
+          </Section>
+        ) : null}
+        {r ? <Overview r={r} measures={row} minCoveredHosts={minCoveredHosts} /> : null}
         {d ? <Enrichment d={d} /> : null}
       </div>
     </aside>
@@ -107,10 +121,35 @@ function KV({ k, children }: { k: string; children: ReactNode }) {
   );
 }
 
-function Overview({ r, measures }: { r: ReportRow; measures: ReportRow | null }) {
+/** "seen on 1 host · 1 of 12 covered hosts" */
+function seenOn(n: number, covered: number): string {
+  return `seen on ${plural(n, 'host')} · ${count(n)} of ${plural(covered, 'covered host')}`;
+}
+
+function Overview({ r, measures, minCoveredHosts }: { r: ReportRow; measures: ReportRow | null; minCoveredHosts: number }) {
   const m = measures ?? r;
+  const { go } = useApp();
   return (
     <>
+      {/* Why it is rare first: with the verdict above it, what a responder judges by. */}
+      <Section title="Why it is rare">
+        <dl className="kv">
+          <KV k="Rare by">{m.rareBy.length ? m.rareBy.map((x) => <span key={x} className={`tag rare-${x}`} title={MEASURE_LABELS[x].help}>{MEASURE_LABELS[x].label}</span>) : '—'}</KV>
+          <KV k="Binary">{m.binaryHosts === null ? 'no hash known' : seenOn(m.binaryHosts, m.coveredHosts)} <span className="muted mono small wrap">{m.hash ?? ''}</span></KV>
+          <KV k="Path">{m.pathHosts === null ? 'no path known' : seenOn(m.pathHosts, m.coveredHosts)} <SafeText value={m.pathKey} className="muted mono small wrap" empty="" /></KV>
+          <KV k="Child launches">{count(m.launchesOnHost)} on this host for this service name</KV>
+          <KV k="Coverage">
+            <span data-testid="coverage-line">{plural(m.coveredHosts, 'host')} logged process starts on {day(m.startTime)} (UTC)</span>
+          </KV>
+        </dl>
+        {m.thinCoverage ? (
+          <p className="note small" role="note" data-testid="thin-coverage">
+            <b>Thin coverage.</b> Fewer than {plural(minCoveredHosts, 'host')} had process-start logs that day, so “seen on few hosts”
+            says little: it may run on hosts whose logs were not collected.{' '}
+            <button type="button" className="link" onClick={() => go('import')}>See the coverage by day and host</button>
+          </p>
+        ) : null}
+      </Section>
       <Section title="Process">
         <dl className="kv">
           <KV k="Path"><SafeText value={r.path} className="mono wrap" /></KV>
@@ -127,14 +166,6 @@ function Overview({ r, measures }: { r: ReportRow; measures: ReportRow | null })
           <KV k="First seen">{fullTime(r.firstSeen)}</KV>
           <KV k="Last seen">{fullTime(r.lastSeen)}</KV>
           {r.flags.length ? <KV k="Flags">{r.flags.map((f, i) => <Badge key={i} tone="warn"><SafeText value={f} oneLine /></Badge>)}</KV> : null}
-        </dl>
-      </Section>
-      <Section title="Why it is rare">
-        <dl className="kv">
-          <KV k="Rare by">{m.rareBy.length ? m.rareBy.map((x) => <span key={x} className={`tag rare-${x}`} title={MEASURE_LABELS[x].help}>{MEASURE_LABELS[x].label}</span>) : '—'}</KV>
-          <KV k="Binary on">{m.binaryHosts === null ? 'no hash known' : `${count(m.binaryHosts)} host${m.binaryHosts === 1 ? '' : 's'}`} <span className="muted mono small">{m.hash ?? ''}</span></KV>
-          <KV k="Path on">{m.pathHosts === null ? 'no path known' : `${count(m.pathHosts)} host${m.pathHosts === 1 ? '' : 's'}`} <SafeText value={m.pathKey} className="muted mono small wrap" empty="" /></KV>
-          <KV k="Child launches">{count(m.launchesOnHost)} on this host for this service name</KV>
         </dl>
       </Section>
       <Section title="Service install" open={r.serviceInstall !== null}>

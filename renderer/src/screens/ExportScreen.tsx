@@ -81,6 +81,7 @@ export function ExportScreen() {
   const activeFilters: string[] = [];
   if (filter.global.trim()) activeFilters.push(`search “${filter.global.trim()}”`);
   if (filter.host) activeFilters.push(`host ${filter.host}`);
+  if (filter.verdict !== 'any') activeFilters.push(`verdict ${filter.verdict}`);
   for (const [k, v] of Object.entries(filter.columns)) if (v?.trim()) activeFilters.push(`${COLUMN_BY_KEY[k as ColumnKey].label} “${v.trim()}”`);
 
   return (
@@ -136,6 +137,7 @@ export function ExportScreen() {
             <dt>Window</dt><dd><SafeText value={p.window.description} oneLine />{p.window.from || p.window.to ? <span className="muted"> ({p.window.from ? fullTime(p.window.from) : 'start'} → {p.window.to ? fullTime(p.window.to) : 'end'})</span> : null}</dd>
             <dt>Max hosts</dt><dd>{p.maxHosts}</dd>
             <dt>Max launches</dt><dd>{p.maxLaunches}</dd>
+            <dt>Min covered hosts</dt><dd>{p.minCoveredHosts} <span className="muted">(rows measured over fewer hosts with process-start logs are flagged)</span></dd>
             <dt>Trusted binaries</dt><dd>{p.includeTrusted ? 'kept in the unique-binary measure' : 'left out of the unique-binary measure'}</dd>
             <dt>Allowlist</dt><dd>{plural(p.allowlist.filter((a) => a.enabled).length, 'enabled entry', 'enabled entries')}</dd>
             <dt>Path rules</dt><dd>{plural(p.pathRules.filter((r) => r.enabled).length, 'enabled rule')}</dd>

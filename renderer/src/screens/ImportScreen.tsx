@@ -1,5 +1,6 @@
-// Import: choose or drop files and folders, watch each file's progress, cancel, and
-// read the import log (what became of every input file's records).
+// Import: choose or drop files and folders, watch each file's progress, cancel, see
+// which hosts logged process starts on which days (coverage), and read the import log
+// (what became of every input file's records).
 import { useEffect, useState, type DragEvent } from 'react';
 import type { ImportLogEntry } from '../../../src-core/api/contract.js';
 import { useApp } from '../state/app.js';
@@ -7,6 +8,7 @@ import { overallFraction, useImports, type FileProgress, type JobState } from '.
 import { SafeText } from '../components/SafeText.js';
 import { Badge, ProgressBar, ScreenHead, statusTone } from '../components/ui.js';
 import { usePicker } from '../components/usePicker.js';
+import { CoverageCard } from './CoverageCard.js';
 import { baseName, bytes, count, dirName, fullTime, plural, shortTime } from '../lib/format.js';
 
 export function ImportScreen() {
@@ -116,6 +118,8 @@ export function ImportScreen() {
         ) : null}
 
         {imports.job ? <JobView job={imports.job} onCancel={() => void imports.cancel()} /> : null}
+
+        {caseInfo ? <CoverageCard version={imports.logVersion} /> : null}
 
         <ImportLog />
       </div>
