@@ -218,7 +218,8 @@ describe('Longtail in a browser', () => {
 
   it('sorts by a column and moves through rows with the keyboard', async () => {
     await page.getByRole('button', { name: /^Name/ }).click();
-    const names = await page.locator('.tbody [role="row"] [role="gridcell"]:nth-child(3)').allTextContents();
+    // Name is the fourth column by default (after verdict, host and start).
+    const names = await page.locator('.tbody [role="row"] [role="gridcell"]:nth-child(4)').allTextContents();
     const lower = names.map((n) => n.toLowerCase());
     expect(lower).toEqual([...lower].sort());
     expect(await page.getByRole('columnheader', { name: /^Name/ }).getAttribute('aria-sort')).toBe('ascending');
@@ -230,7 +231,7 @@ describe('Longtail in a browser', () => {
     await page.keyboard.press('ArrowUp');
     const selected = page.locator('.tbody [role="row"][aria-selected="true"]');
     expect(await selected.count()).toBe(1);
-    const selectedName = await selected.locator('[role="gridcell"]').nth(2).textContent();
+    const selectedName = await selected.locator('[role="gridcell"]').nth(3).textContent();
     expect(selectedName).toBe(names[names.length - 2]);
     await page.keyboard.press('Enter');
     await page.getByRole('complementary', { name: 'Selected service process' }).waitFor();
@@ -343,6 +344,12 @@ describe('Longtail in a browser', () => {
 
   it('shows hostile command lines and names as text: no element made, no dialog, bidi override visible', async () => {
     await page.getByLabel('Search all columns').fill('evil-ws66');
+    // Path and command line are not in the default columns: show them (the column chooser).
+    await page.getByRole('button', { name: 'Columns…' }).click();
+    const chooser = page.getByRole('dialog', { name: 'Columns' });
+    await chooser.getByRole('checkbox', { name: /^Path Executable/ }).check();
+    await chooser.getByRole('checkbox', { name: /^Command line/ }).check();
+    await chooser.getByRole('button', { name: 'Done' }).click();
     const row = await rowWith('evil-ws66');
     const cellText = await row.textContent();
     expect(cellText).toContain('<img src=x onerror=alert(1)>');
@@ -358,6 +365,9 @@ describe('Longtail in a browser', () => {
     expect(await page.locator('img, script:not([src]), iframe, object, embed').count()).toBe(0);
     expect(browser.dialogs).toEqual([]);
     await screenshot(page, '14-hostile');
+    await page.getByRole('button', { name: 'Columns…' }).click();
+    await chooser.getByRole('button', { name: 'Reset to default' }).click();
+    await chooser.getByRole('button', { name: 'Done' }).click();
   });
 
   it('follows a dark OS theme', async () => {
