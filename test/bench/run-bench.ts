@@ -1,7 +1,7 @@
 // `npm run bench`: import throughput per format, hunt time and peak memory on a
 // generated fleet (default 1,000 hosts, 5,000,000 events). Figures are printed, never
 // asserted. Each measurement runs in its own process so its memory is its own.
-//   npm run bench -- [--hosts N] [--events N] [--files-per-format N] [--evtx-bytes N] [--ui-events N] [--cli-runs N] [--skip fleet,evtx,ui,cli] [--write README.md]
+//   npm run bench -- [--hosts N] [--events N] [--files-per-format N] [--evtx-bytes N] [--ui-events N] [--cli-runs N] [--skip fleet,perhost,evtx,ui,cli] [--write README.md]
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -113,12 +113,14 @@ if (!skip.has('fleet')) {
 // against the ceiling from it (issue 11): this machine drifts within minutes, and a
 // floor taken minutes earlier would compare the import with another machine.
 const floors: string[] = [];
+const floorCeilings = new Map<string, number>();
 const imports: string[] = [];
 const ratios: string[] = [];
 for (const format of ['defender-csv', 'elastic-ndjson']) {
   const mine = files.filter((f) => f.format === format);
   const floor = measureFloor(format);
   if (floor) floors.push(floor.line);
+  if (floor) floorCeilings.set(format, floor.ceiling);
   const caseFile = path.join(workDir, `${format}.longtail`);
   const r = child<ImportFigures>('measure-import.ts', [caseFile, ...mine.map((f) => f.path)]);
   removeCase(caseFile);
@@ -140,6 +142,18 @@ for (const l of imports) say(l);
 const all = path.join(workDir, 'all.longtail');
 const r = child<ImportFigures>('measure-import.ts', [all, ...files.map((f) => f.path)]);
 say(importRow('both formats, one case', r, null));
+// A triage collection is usually cut per host: many small files, each over the whole
+// window. That shape costs the record-key index differently from a few big files
+// (decision 66), so it is measured too, against the Defender ceiling of this run.
+if (!skip.has('perhost')) {
+  const perHost = perHostFleet();
+  const caseFile = path.join(workDir, 'per-host.longtail');
+  const p = child<ImportFigures>('measure-import.ts', [caseFile, ...perHost]);
+  removeCase(caseFile);
+  const ceiling = floorCeilings.get('defender-csv') ?? null;
+  say(importRow(`defender-csv, ${perHost.length} per-host files`, p, ceiling));
+  if (ceiling) ratios.push(`defender-csv in ${perHost.length} per-host files ${fmt(p.records / p.seconds)} events/s, ${pct(p.records / p.seconds / ceiling)}`);
+}
 say('');
 say(`Against the ceiling measured in this run (target ≥ 70 %): ${ratios.join('; ')}.`);
 say('');
@@ -147,6 +161,17 @@ const h = child<HuntFigures>('measure-hunt.ts', [all, '3']);
 say(`Hunt (preset any, window all) over ${fmt(h.events)} stored events: ${h.times.map((t) => t.toFixed(2)).join(' s, ')} s; peak RSS ${fmt(h.peakRssMB)} MB; ${h.rows.length} rows:`);
 for (const row of h.rows) say(`- ${row.host} ${row.path}`);
 removeCase(all);
+}
+
+/** 1.5 million Defender events from 200 hosts, 2 hosts per file (generated once, kept in bench-data). */
+function perHostFleet(): string[] {
+  const dir = path.join(REPO, 'bench-data', 'fleet-perhost-200-1500000-100');
+  const list = path.join(dir, 'manifest.json');
+  if (!fs.existsSync(list)) {
+    const generated = generateFleet({ outDir: dir, hosts: 200, events: 1_500_000, formats: ['defender-csv'], filesPerFormat: 100 }).files.map((f) => f.path);
+    fs.writeFileSync(list, JSON.stringify(generated));
+  }
+  return JSON.parse(fs.readFileSync(list, 'utf8')) as string[];
 }
 
 function pct(x: number): string {
