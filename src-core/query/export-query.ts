@@ -5,7 +5,6 @@ import { kqlQuery } from './kql.js';
 import type { QueryExport, QueryRequest } from './query-types.js';
 
 export type { KqlTarget, QueryDialect, QueryExport, QueryRequest } from './query-types.js';
-export { KQL_TARGETS, QUERY_DIALECTS } from './query-types.js';
 
 export function exportHuntQuery(req: QueryRequest): QueryExport {
   if (req.dialect === 'esql') {

@@ -2,7 +2,6 @@
 import type { AllowEntryInput, HuntParams, PathRuleInput } from '../model/hunt.js';
 
 export type QueryDialect = 'kql' | 'esql';
-export const QUERY_DIALECTS: readonly QueryDialect[] = ['kql', 'esql'];
 
 /**
  * Where a KQL query runs. Defender XDR advanced hunting names the event time
@@ -10,7 +9,6 @@ export const QUERY_DIALECTS: readonly QueryDialect[] = ['kql', 'esql'];
  * `TimeGenerated` and have no `Timestamp` column.
  */
 export type KqlTarget = 'defender' | 'sentinel';
-export const KQL_TARGETS: readonly KqlTarget[] = ['defender', 'sentinel'];
 
 export interface QueryRequest {
   /** The hunt as configured; its allowlist and pathRules fields are ignored (see below). */
