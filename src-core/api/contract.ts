@@ -64,7 +64,12 @@ export const ARGS = {
   'import.status': none,
   'import.log': none,
   'hunt.run': z.object({ params: huntParamsSchema }).strict(),
-  'hunt.detail': z.object({ instanceId: id, window: windowSchema }).strict(),
+  'hunt.detail': z.object({
+    instanceId: id,
+    window: windowSchema,
+    /** The hunt's threshold, for the row's thin-coverage flag (default 3). */
+    minCoveredHosts: z.number().int().min(1).max(1_000_000).optional(),
+  }).strict(),
   'hunt.fleet': z.object({ window: windowSchema, params: huntParamsSchema }).strict(),
   'hunt.export': z.object({
     params: huntParamsSchema,

@@ -5,9 +5,8 @@ import type { ReportRow, WindowSpec } from '../model/hunt.js';
 import type { Signature } from '../model/events.js';
 import { hashKey } from '../normalize/values.js';
 import { enrichRows } from '../hunt/enrich.js';
-import { coverageIndex } from '../hunt/coverage.js';
 import { DEFAULT_MIN_COVERED_HOSTS } from '../hunt/presets.js';
-import { verdictsByInstance } from '../store/verdicts.js';
+import { applyTriage } from '../hunt/triage-fields.js';
 import { windowBounds, windowSql } from '../hunt/window.js';
 import { ApiError, type InstanceDetail, type TimelineEvent, type TimelineLane } from './contract.js';
 
@@ -41,15 +40,11 @@ function baseRow(db: Db, instanceId: number): ReportRow {
   };
 }
 
-export function instanceDetail(db: Db, instanceId: number, window: WindowSpec): InstanceDetail {
+export function instanceDetail(db: Db, instanceId: number, window: WindowSpec, minCoveredHosts = DEFAULT_MIN_COVERED_HOSTS): InstanceDetail {
   const bounds = windowBounds(window, newest(db));
   const row = baseRow(db, instanceId);
   enrichRows(db, [row], bounds, true);
-  const v = verdictsByInstance(db).get(instanceId);
-  if (v) Object.assign(row, { verdict: v.verdict, note: v.note, verdictBy: v.by, verdictAt: v.at });
-  row.coveredHosts = coverageIndex(db).hostsOn(row.startTime.slice(0, 10));
-  // The hunt's own threshold is not known here: the report row carries the flag the hunt set.
-  row.thinCoverage = row.coveredHosts < DEFAULT_MIN_COVERED_HOSTS;
+  applyTriage(db, [row], minCoveredHosts);
   const procs = 'SELECT ? UNION ALL SELECT proc_id FROM proc_instance WHERE instance_id = ?';
   const w = (col: string) => windowSql(col, bounds);
   const lanes: Array<[TimelineLane, string, unknown[]]> = [

@@ -131,8 +131,8 @@ export class Session {
       case 'hunt.run':
         return runHunt(this.requireDb(), (a as ApiArgs<'hunt.run'>).params, { caseFile: this.casePath, enrich: false });
       case 'hunt.detail': {
-        const { instanceId, window } = a as ApiArgs<'hunt.detail'>;
-        return instanceDetail(this.requireDb(), instanceId, window);
+        const { instanceId, window, minCoveredHosts } = a as ApiArgs<'hunt.detail'>;
+        return instanceDetail(this.requireDb(), instanceId, window, minCoveredHosts);
       }
       case 'hunt.fleet':
         return fleetDays(this.requireDb(), (a as ApiArgs<'hunt.fleet'>).params);

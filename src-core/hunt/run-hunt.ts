@@ -11,8 +11,7 @@ import { windowBounds, windowSql, inWindow } from './window.js';
 import { enrichRows } from './enrich.js';
 import { resolveDirtyHosts } from './resolve.js';
 import { LONGTAIL_VERSION } from '../version.js';
-import { verdictsByInstance } from '../store/verdicts.js';
-import { coverageIndex } from './coverage.js';
+import { applyTriage } from './triage-fields.js';
 
 /** What the measures need of a service process; the rest is read for reported rows only. */
 export interface ServiceInstance {
@@ -163,19 +162,7 @@ export function runHunt(db: Db, params: HuntParams, options: HuntOptions = {}): 
   enrichRows(db, rows, bounds, options.enrich ?? true);
 
   // Issue 13: the verdicts, and the coverage each row's rarity was measured against.
-  const verdicts = verdictsByInstance(db);
-  const coverage = coverageIndex(db);
-  let thin = 0;
-  for (const row of rows) {
-    const v = verdicts.get(row.instanceId);
-    if (v) Object.assign(row, { verdict: v.verdict, note: v.note, verdictBy: v.by, verdictAt: v.at });
-    row.coveredHosts = coverage.hostsOn(row.startTime.slice(0, 10));
-    row.thinCoverage = row.coveredHosts < params.minCoveredHosts;
-    if (row.thinCoverage) {
-      thin++;
-      row.flags.push(`thin coverage: ${row.coveredHosts} of the case's hosts logged process starts that day (fewer than ${params.minCoveredHosts})`);
-    }
-  }
+  const coverage = applyTriage(db, rows, params.minCoveredHosts);
   rows.sort((a, b) =>
     a.host < b.host ? -1 : a.host > b.host ? 1 : a.startTime < b.startTime ? -1 : a.startTime > b.startTime ? 1 : a.instanceId - b.instanceId,
   );
@@ -196,7 +183,7 @@ export function runHunt(db: Db, params: HuntParams, options: HuntOptions = {}): 
       serviceInstances: all.length, allowlisted, inWindow: inside.length, rare: rows.length,
       coveredHosts: coverage.hostsBetween(bounds.from?.slice(0, 10) ?? null, bounds.to?.slice(0, 10) ?? null),
       hosts: (db.prepare('SELECT count(*) AS n FROM host').get() as { n: number }).n,
-      thinCoverage: thin,
+      thinCoverage: rows.filter((r) => r.thinCoverage).length,
     },
   };
 }

@@ -20,8 +20,7 @@ interface ServiceColumns {
   sha256: string;
   sha1: string;
   md5: string;
-  /** Null where the table has no signer column. */
-  signer: string | null;
+  signer: string;
 }
 
 /** The service process as the initiating process of a DeviceProcessEvents row. */
@@ -49,8 +48,8 @@ interface Ctx {
   pathKeyBody: string;
 }
 
-/** One allowlist entry as a KQL condition on the service process, or null if unusable here. */
-function entryCondition(a: ActiveEntry, cols: ServiceColumns, ctx: Ctx): string | null {
+/** One allowlist entry as a KQL condition on the service process. */
+function entryCondition(a: ActiveEntry, cols: ServiceColumns, ctx: Ctx): string {
   let cond: string;
   switch (a.entry.kind) {
     case 'name':
@@ -71,7 +70,6 @@ function entryCondition(a: ActiveEntry, cols: ServiceColumns, ctx: Ctx): string 
       break;
     }
     case 'signer':
-      if (cols.signer === null) return null;
       cond = `${cols.signer} =~ ${kqlString(a.value)}`;
       break;
   }
@@ -82,7 +80,7 @@ function entryCondition(a: ActiveEntry, cols: ServiceColumns, ctx: Ctx): string 
 
 /** `| where not(...)` for the entries the WhiteList does not hold, or nothing. */
 function otherEntriesClause(others: readonly ActiveEntry[], cols: ServiceColumns, ctx: Ctx): string[] {
-  const conds = others.map((a) => entryCondition(a, cols, ctx)).filter((c): c is string => c !== null);
+  const conds = others.map((a) => entryCondition(a, cols, ctx));
   if (conds.length === 0) return [];
   return [
     '// Allowlist entries by host, path, hash or signer (the WhiteList holds the names for every host).',
@@ -158,7 +156,7 @@ function getServices(ctx: Ctx, others: readonly ActiveEntry[], timeCond: string 
     '| where InitiatingProcessParentFileName =~ "services.exe"',
     '| where InitiatingProcessFileName !in~(WhiteList)',
     ...otherEntriesClause(others, INITIATING, ctx),
-    '| project Timestamp, DeviceName, StartedChildProcess = FileName, StartedChildProcessSHA1 = SHA1, StartedChildProcessCmdline = ProcessCommandLine, ' +
+    `| project ${ctx.time}, DeviceName, StartedChildProcess = FileName, ` + 'StartedChildProcessSHA1 = SHA1, StartedChildProcessCmdline = ProcessCommandLine, ' +
       'ServiceProcessSHA1 = InitiatingProcessSHA1, ServiceProcess = InitiatingProcessFileName, ServiceProcessCmdline = InitiatingProcessCommandLine, ' +
       'ServiceProcessID = InitiatingProcessId, ServiceProcessCreationTime = InitiatingProcessCreationTime, ServiceProcessUser = InitiatingProcessAccountName, ' +
       'ServiceProcessKey = tolower(InitiatingProcessFileName)',
@@ -218,7 +216,7 @@ function rareCondition(measures: readonly Measure[], match: 'any' | 'all'): stri
 }
 
 /** The seed's three left-outer joins, one per table, on `keys`. */
-function enrichmentJoins(timeCond: string | null, keys: string): string[] {
+function enrichmentJoins(time: string, timeCond: string | null, keys: string): string[] {
   const head = (table: string) => [
     `| join kind = leftouter (`,
     table,
@@ -230,13 +228,13 @@ function enrichmentJoins(timeCond: string | null, keys: string): string[] {
     'ServiceProcessID = InitiatingProcessId, ServiceProcessCreationTime = InitiatingProcessCreationTime, ServiceProcessUser = InitiatingProcessAccountName';
   return [
     ...head('DeviceNetworkEvents'),
-    `| project Timestamp, ${service}, NetworkAction = ActionType, RemoteIP, RemoteUrl, RemotePort`,
+    `| project ${time}, ${service}, NetworkAction = ActionType, RemoteIP, RemoteUrl, RemotePort`,
     `) on ${keys}`,
     ...head('DeviceFileEvents'),
-    `| project Timestamp, ${service}, FileAction = ActionType, ModifiedFile = FileName, ModifiedFileSHA1 = SHA1, ModifiedFilePath = FolderPath`,
+    `| project ${time}, ${service}, FileAction = ActionType, ModifiedFile = FileName, ModifiedFileSHA1 = SHA1, ModifiedFilePath = FolderPath`,
     `) on ${keys}`,
     ...head('DeviceImageLoadEvents'),
-    `| project Timestamp, ${service}, LoadedDLL = FileName, LoadedDLLSHA1 = SHA1, LoadedDLLPath = FolderPath`,
+    `| project ${time}, ${service}, LoadedDLL = FileName, LoadedDLLSHA1 = SHA1, LoadedDLLPath = FolderPath`,
     `) on ${keys}`,
   ];
 }
@@ -276,7 +274,7 @@ export function kqlQuery(req: QueryRequest): { text: string; warnings: string[] 
       `| where count_ < ${p.maxLaunches}`,
       '| join kind = inner GetServices on ServiceProcessKey, DeviceName',
       ...(startCond ? ['// A row is a service process that started in the window (spec 7.1).', `| where ${startCond}`] : []),
-      ...enrichmentJoins(timeCond, SEED_KEYS),
+      ...enrichmentJoins(ctx.time, timeCond, SEED_KEYS),
       `| summarize ${SEED_SETS}, LaunchesOnHost = take_any(count_) by ${SEED_KEYS}`,
       '| extend RareBy = "host"',
       '| order by DeviceName asc, ServiceProcessCreationTime asc',
@@ -307,7 +305,7 @@ export function kqlQuery(req: QueryRequest): { text: string; warnings: string[] 
       '// Child launches of each rare instance, then the seed\'s enrichment joins, linked by the instance identity (spec 7.11).',
       '| join kind = leftouter (GetServices | project DeviceName, ServiceProcessID, ServiceProcessCreationTime, StartedChildProcess, StartedChildProcessSHA1, StartedChildProcessCmdline)',
       `    on ${IDENTITY_KEYS}`,
-      ...enrichmentJoins(timeCond, IDENTITY_KEYS),
+      ...enrichmentJoins(ctx.time, timeCond, IDENTITY_KEYS),
       `| summarize ${SEED_SETS}, ServiceProcessPath = take_any(ServiceProcessPath), ServiceHash = take_any(ServiceHash), ServiceSignature = take_any(ServiceSignature), ` +
         'BinaryHosts = take_any(BinaryHosts), ServicePathKey = take_any(ServicePathKey), PathHosts = take_any(PathHosts), LaunchesOnHost = take_any(LaunchesOnHost), ' +
         `RareBy = take_any(RareBy) by ${SEED_KEYS}`,
@@ -341,7 +339,6 @@ export function kqlQuery(req: QueryRequest): { text: string; warnings: string[] 
     ...helpers,
     ...body,
   ];
-  // The Sentinel tables have no Timestamp: the seed's projected Timestamp is renamed there.
-  const text = (target === 'sentinel' ? lines.map((l) => l.replace(/\| project Timestamp, /g, '| project TimeGenerated, ')) : lines).join('\n') + '\n';
+  const text = lines.join('\n') + '\n';
   return { text, warnings: ctx.warnings };
 }

@@ -9,7 +9,7 @@ import path from 'node:path';
 import Papa from 'papaparse';
 import type { Locator, Page } from 'playwright-core';
 import { CORPUS } from '../helpers/corpus.js';
-import { REPO, buildRenderer, launch, screenshot, startApp, tempDir, type App, type Browser } from './harness.js';
+import { REPO, screenshot, tempDir, type App, type Browser, openApp, navButton } from './harness.js';
 
 const HOSTILE_CMD = '"C:\\Users\\Public\\report\u202Etxt.exe" --name "<img src=x onerror=alert(1)>" \u001b[31m';
 const HOSTILE_NAME = 'report\u202Etxt.exe';
@@ -66,11 +66,7 @@ beforeAll(async () => {
   fs.mkdirSync(hostileDir);
   fs.mkdirSync(path.dirname(exportFile));
   writeHostile(path.join(hostileDir, 'hostile.ndjson'));
-  await buildRenderer(rendererDir);
-  app = await startApp(rendererDir, path.join(work, 'recent.json'));
-  browser = await launch(path.join(work, 'profile'), path.join(work, 'downloads'));
-  page = browser.page;
-  await page.goto(app.served.url);
+  ({ app, browser, page } = await openApp(work, rendererDir));
 }, 90_000);
 
 afterAll(async () => {
@@ -81,7 +77,7 @@ afterAll(async () => {
 
 const rowCount = () => page.getByTestId('row-count');
 const gridRows = () => page.locator('.tbody [role="row"]');
-const nav = (name: string | RegExp) => page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name });
+const nav = (name: string | RegExp) => navButton(page, name);
 
 async function rowTexts(): Promise<string[]> {
   return gridRows().evaluateAll((rows) => rows.map((r) => r.textContent ?? ''));

@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { corpus } from '../helpers/corpus.js';
 import { writeZip } from '../helpers/archives.js';
-import { buildRenderer, launch, screenshot, startApp, tempDir, type App, type Browser } from './harness.js';
+import { screenshot, tempDir, type App, type Browser, openApp } from './harness.js';
 
 const work = tempDir('longtail-e2e-archives-');
 const rendererDir = path.join(work, 'renderer');
@@ -23,11 +23,7 @@ beforeAll(async () => {
   const zip = await writeZip(path.join(dataDir, 'host-logs.zip'), ATTACK.map((f) => ({ name: `logs/${f}`, file: corpus('evtx', 'attack', f) })));
   const whole = fs.readFileSync(zip);
   fs.writeFileSync(path.join(dataDir, 'cut-short.zip'), whole.subarray(0, whole.length - 20_000));
-  await buildRenderer(rendererDir);
-  app = await startApp(rendererDir, path.join(work, 'recent.json'));
-  browser = await launch(path.join(work, 'profile'), path.join(work, 'downloads'));
-  page = browser.page;
-  await page.goto(app.served.url);
+  ({ app, browser, page } = await openApp(work, rendererDir));
 }, 90_000);
 
 afterAll(async () => {

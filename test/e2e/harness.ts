@@ -114,6 +114,23 @@ export async function launch(profileDir: string, downloads: string, extraArgs: s
   return { context, page, dialogs, errors, close: () => context.close() };
 }
 
+/**
+ * What every app e2e starts with: the renderer built into `rendererDir`, served against
+ * a fresh core host, and Chromium (profile and downloads in `work`) opened on it.
+ */
+export async function openApp(work: string, rendererDir: string): Promise<{ app: App; browser: Browser; page: Page }> {
+  await buildRenderer(rendererDir);
+  const app = await startApp(rendererDir, path.join(work, 'recent.json'));
+  const browser = await launch(path.join(work, 'profile'), path.join(work, 'downloads'));
+  await browser.page.goto(app.served.url);
+  return { app, browser, page: browser.page };
+}
+
+/** A screen's button in the sidebar. */
+export function navButton(page: Page, name: string | RegExp) {
+  return page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name });
+}
+
 export async function screenshot(page: Page, name: string): Promise<string> {
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
   const file = path.join(SCREENSHOTS, `${name}.png`);

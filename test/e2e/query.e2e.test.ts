@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
-import { REPO, buildRenderer, launch, screenshot, startApp, tempDir, type App, type Browser } from './harness.js';
+import { REPO, screenshot, tempDir, type App, type Browser, openApp, navButton } from './harness.js';
 
 // Attacker-influenced: an allowlist can be imported from a file someone sent.
 const HOSTILE_NAME = '<img src=x onerror=alert(1)>report\u202Etxt.exe';
@@ -22,12 +22,8 @@ let page: Page;
 beforeAll(async () => {
   fs.mkdirSync(path.dirname(savedFile));
   const rendererDir = path.join(work, 'renderer');
-  await buildRenderer(rendererDir);
-  app = await startApp(rendererDir, path.join(work, 'recent.json'));
-  browser = await launch(path.join(work, 'profile'), path.join(work, 'downloads'));
+  ({ app, browser, page } = await openApp(work, rendererDir));
   await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(app.served.url).origin });
-  page = browser.page;
-  await page.goto(app.served.url);
 }, 90_000);
 
 afterAll(async () => {
@@ -36,7 +32,7 @@ afterAll(async () => {
   fs.rmSync(work, { recursive: true, force: true });
 });
 
-const nav = (name: string | RegExp) => page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name });
+const nav = (name: string | RegExp) => navButton(page, name);
 const card = () => page.getByRole('form', { name: 'Query for the SIEM' });
 const queryBox = () => card().getByRole('textbox', { name: 'The query', exact: true });
 

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
-import { REPO, buildRenderer, launch, screenshot, startApp, tempDir, type App, type Browser } from './harness.js';
+import { REPO, screenshot, tempDir, type App, type Browser, openApp, navButton } from './harness.js';
 
 const work = tempDir('longtail-e2e-triage-');
 const caseFile = path.join(work, 'triage.longtail');
@@ -19,11 +19,7 @@ let page: Page;
 
 beforeAll(async () => {
   const rendererDir = path.join(work, 'renderer');
-  await buildRenderer(rendererDir);
-  app = await startApp(rendererDir, path.join(work, 'recent.json'));
-  browser = await launch(path.join(work, 'profile'), path.join(work, 'downloads'));
-  page = browser.page;
-  await page.goto(app.served.url);
+  ({ app, browser, page } = await openApp(work, rendererDir));
 }, 90_000);
 
 afterAll(async () => {
@@ -32,7 +28,7 @@ afterAll(async () => {
   fs.rmSync(work, { recursive: true, force: true });
 });
 
-const nav = (name: string | RegExp) => page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name });
+const nav = (name: string | RegExp) => navButton(page, name);
 const grid = () => page.getByRole('grid');
 const gridRows = () => page.locator('.tbody [role="row"]');
 const rowCount = () => page.getByTestId('row-count');

@@ -12,6 +12,7 @@ import { runHunt } from '../../src-core/hunt/run-hunt.js';
 import { huntParams } from '../../src-core/hunt/presets.js';
 import { coverageRanges } from '../../src-core/hunt/coverage.js';
 import { setVerdicts } from '../../src-core/store/verdicts.js';
+import { instanceDetail } from '../../src-core/api/detail.js';
 import { backfillCoverage } from '../../src-core/store/migrations/007-verdicts-coverage.js';
 import { SCHEMA_VERSION } from '../../src-core/store/migrations/index.js';
 import { addFile, implied, sec4688, sysmon1, tempDir } from '../helpers/case-builder.js';
@@ -75,6 +76,10 @@ describe('coverage-aware rarity', () => {
     expect(lenient.rows.find((r) => r.path?.includes('late'))).toMatchObject({ coveredHosts: 2, thinCoverage: false });
     expect(lenient.stats.thinCoverage).toBe(0);
     expect(runHunt(db, huntParams('any', { window: { kind: 'all' }, minCoveredHosts: 6 }), { enrich: false }).stats.thinCoverage).toBe(3);
+
+    // An opened row is flagged against the hunt's threshold, as in the report.
+    expect(instanceDetail(db, late.instanceId, { kind: 'all' }).row).toMatchObject({ coveredHosts: 2, thinCoverage: true });
+    expect(instanceDetail(db, late.instanceId, { kind: 'all' }, 2).row).toMatchObject({ coveredHosts: 2, thinCoverage: false, flags: [] });
 
     // A window over days 7-10 only: two hosts logged in it.
     const window = runHunt(db, huntParams('any', { window: { kind: 'range', from: `${day(7)}T00:00:00.0000000Z`, to: `${day(10)}T23:59:59.9999999Z` } }), { enrich: false });

@@ -111,7 +111,7 @@ export function HuntProvider({ children }: { children: ReactNode }) {
     setRunning(false);
   }, [caseEpoch]);
 
-  const loadDetail = useCallback(async (id: number, windowSpec: HuntParams['window']) => {
+  const loadDetail = useCallback(async (id: number, windowSpec: HuntParams['window'], minCoveredHosts: number) => {
     const seq = ++detailSeq.current;
     openIdRef.current = id;
     const hit = cache.current.get(id);
@@ -121,7 +121,7 @@ export function HuntProvider({ children }: { children: ReactNode }) {
     }
     setDetail((cur) => ({ id, data: cur?.id === id ? cur.data : null, loading: true, error: null }));
     try {
-      const data = await bridge.call('hunt.detail', { instanceId: id, window: windowSpec });
+      const data = await bridge.call('hunt.detail', { instanceId: id, window: windowSpec, minCoveredHosts });
       cache.current.set(id, data);
       if (seq === detailSeq.current) setDetail({ id, data, loading: false, error: null });
     } catch (err) {
@@ -151,7 +151,7 @@ export function HuntProvider({ children }: { children: ReactNode }) {
       const ids = new Set(report.rows.map((r) => r.instanceId));
       setSelection((cur) => keepOnly(cur, ids));
       const open = openIdRef.current;
-      if (open !== null && ids.has(open)) void loadDetail(open, report.parameters.window.spec);
+      if (open !== null && ids.has(open)) void loadDetail(open, report.parameters.window.spec, report.parameters.minCoveredHosts);
       else closeDetail();
     } catch (err) {
       if (seq === runSeq.current) setError(errorText(err));
@@ -179,7 +179,7 @@ export function HuntProvider({ children }: { children: ReactNode }) {
       return;
     }
     setSelection(selectOne(id));
-    void loadDetail(id, run.report.parameters.window.spec);
+    void loadDetail(id, run.report.parameters.window.spec, run.report.parameters.minCoveredHosts);
   }, [loadDetail, closeDetail, run]);
 
   // Rows a verdict change did not touch stay the same objects, so the index survives it.
