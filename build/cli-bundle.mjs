@@ -5,6 +5,7 @@
 //   cli-worker.js    the worker thread with the capped heap that big jobs run in
 //   parse-worker.js  the import's parse workers
 //   unpack-worker.js the archive reader (zip, gzip, tar) for the import and parse workers
+//   checkpoint-worker.js  folds the case's WAL back while a big import writes
 //   chunk-*.js       code the entries share, loaded when a command needs it (`--help`
 //                    loads none of it: no SQLite, zod, papaparse or EVTX parser)
 //   build-info.json  what the bundle was built from: every input file with its mtime
@@ -45,6 +46,7 @@ export async function buildCli(options = {}) {
       'cli-worker': 'src-core/cli/cli-worker.ts',
       'parse-worker': 'src-core/ingest/parse-worker.ts',
       'unpack-worker': 'src-core/ingest/archive/unpack-worker.ts',
+      'checkpoint-worker': 'src-core/ingest/checkpoint-worker.ts',
     },
     outdir,
     bundle: true,

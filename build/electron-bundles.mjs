@@ -4,6 +4,7 @@
 //   import-worker.js    \  the core's workers, beside main.js: CoreHost and the import
 //   parse-worker.js     /  worker find them with new URL('./x.js', import.meta.url);
 //   unpack-worker.js   /   the unpack worker reads archives for the import and parse workers
+//   checkpoint-worker.js   folds the case's WAL back while a big import writes
 //   preload.cjs        the sandboxed preload (CommonJS; a sandboxed preload cannot be ESM)
 // and dist/package.json, the app's own manifest: electron-builder packages dist/ as the
 // app (build/electron-builder.mjs), so the app carries only these bundles and the
@@ -83,6 +84,7 @@ export async function buildElectron(options = {}) {
       'import-worker': 'src-core/api/import-worker.ts',
       'parse-worker': 'src-core/ingest/parse-worker.ts',
       'unpack-worker': 'src-core/ingest/archive/unpack-worker.ts',
+      'checkpoint-worker': 'src-core/ingest/checkpoint-worker.ts',
     },
     outdir,
     bundle: true,

@@ -16,6 +16,7 @@ import { UnpackClient } from './archive/unpack-client.js';
 import { DEFAULT_LIMITS, type ArchiveLimits } from './archive/limits.js';
 import { isMember } from './archive/refs.js';
 import { NoteLog } from './note-log.js';
+import { WalCheckpointer, type CheckpointStats } from './wal-checkpointer.js';
 
 export type { FileImportResult, FileStatus, ImportProgress } from './import-types.js';
 export { expandInputs, sha256File, type InputFile } from './inputs.js';
@@ -37,12 +38,24 @@ export interface ImportOptions {
   groupMs?: number;
   /** Archive limits (zip bomb guard, nesting depth, temporary copies); defaults in archive/limits.ts. */
   archiveLimits?: Partial<ArchiveLimits>;
+  /** Inputs of at least this many bytes in all get the background checkpointer (default CHECKPOINT_MIN_BYTES). */
+  checkpointMinBytes?: number;
 }
 
 export interface ImportSummary {
   files: FileImportResult[];
   hostsResolved: number;
+  /** What the background WAL checkpointer did (null: the import was too small to start one). */
+  checkpoints: CheckpointStats | null;
 }
+
+/**
+ * From this many input bytes on, the import folds the case's WAL back from another
+ * thread (decision 67): below it the log never reaches SQLite's auto-checkpoint size
+ * during the import, so there is nothing to move off the importing thread.
+ * LONGTAIL_CHECKPOINT_MIN_BYTES overrides (tests).
+ */
+export const CHECKPOINT_MIN_BYTES = Number(process.env['LONGTAIL_CHECKPOINT_MIN_BYTES']) || 128 * 1024 * 1024;
 
 /**
  * Below this size a file is parsed on the importing thread. Starting a worker costs
@@ -242,13 +255,30 @@ export function importFiles(db: Db, inputs: readonly string[], options: ImportOp
   const run = new ImportRun(db, options);
   const prepared = expandInputs(inputs).map(prepare);
   run.fileCount = prepared.length;
+  const bytes = prepared.reduce((n, p) => n + p.size, 0);
+  const checkpointer = bytes >= (options.checkpointMinBytes ?? CHECKPOINT_MIN_BYTES) ? WalCheckpointer.start(db) : null;
+  try {
+    readInputs(db, run, prepared);
+    const base = { file: null, fileIndex: run.fileCount, fileCount: run.fileCount, bytesDone: 0, bytesTotal: 0, records: 0, stored: 0 };
+    options.onProgress?.({ ...base, phase: 'resolving' });
+    // Resolution writes the instances: the checkpointer goes on until it is done.
+    const hostsResolved = resolveDirtyHosts(db);
+    const checkpoints = checkpointer?.stop() ?? null;
+    options.onProgress?.({ ...base, phase: 'done' });
+    return { files: run.results, hostsResolved, checkpoints };
+  } finally {
+    checkpointer?.stop();
+  }
+}
+
+/** Reads every input into the case: loose files in runs between archives, in the order given. */
+function readInputs(db: Db, run: ImportRun, prepared: readonly Prepared[]): void {
   // A group keeps a savepoint per file, whose sub-journal holds the original of every
   // page the file changes: in a temporary file during the import (the OS caches it), not
   // in memory, where it added about 30 MB to the import's peak (decision 39).
   const tempStore = db.pragma('temp_store', { simple: true }) as number;
   db.pragma('temp_store = FILE');
   try {
-    // Loose files in runs between archives, in the order given.
     let loose: Prepared[] = [];
     for (const p of prepared) {
       if (p.container === null) {
@@ -264,11 +294,6 @@ export function importFiles(db: Db, inputs: readonly string[], options: ImportOp
     run.close();
     db.pragma(`temp_store = ${tempStore}`);
   }
-  const base = { file: null, fileIndex: run.fileCount, fileCount: run.fileCount, bytesDone: 0, bytesTotal: 0, records: 0, stored: 0 };
-  options.onProgress?.({ ...base, phase: 'resolving' });
-  const hostsResolved = resolveDirtyHosts(db);
-  options.onProgress?.({ ...base, phase: 'done' });
-  return { files: run.results, hostsResolved };
 }
 
 export { problemText };

@@ -88,6 +88,14 @@ export function openReader(path: string): Db {
   return new Database(path, { readonly: true, fileMustExist: true, ...bindingOption() });
 }
 
+/**
+ * A plain read-write connection to an open case, for folding its WAL back into the
+ * database from another thread (ingest/wal-checkpointer.ts). No pragmas, never migrates.
+ */
+export function openCheckpointConnection(path: string): Db {
+  return new Database(path, { fileMustExist: true, ...bindingOption() });
+}
+
 /** Opens (and creates or migrates) a case file. */
 export function openCase(path: string, options: OpenOptions = {}): OpenedCase {
   const exists = fs.existsSync(path);

@@ -46,4 +46,5 @@ process.stdout.write(JSON.stringify({
   bytes,
   peakRssMB: Math.max(peakRss / 1e6, peakRssMB()),
   caseMB: fs.statSync(caseFile).size / 1e6,
+  checkpoints: summary.checkpoints ?? null,
 }) + '\n');

@@ -105,9 +105,12 @@ describe('an import killed at random points', () => {
     await campaign({}, KILLS, 20261124);
   }, 300_000);
 
-  // Decision 55: every file in parse workers, each JSON file split between them.
-  it(`does the same with every JSON file split between parse workers (${Math.ceil(KILLS / 2)} kill points)`, async () => {
+  // Decision 55: every file in parse workers, each JSON file split between them; and
+  // decision 67: the WAL folded back by the checkpoint worker while the import writes.
+  it(`does the same with every JSON file split between parse workers and the WAL checkpointed from another thread (${Math.ceil(KILLS / 2)} kill points)`, async () => {
     // Past the first fifth, so that the few kills land inside files (3 with no skip gave none once).
-    await campaign({ LONGTAIL_WORKER_MIN_BYTES: '1', LONGTAIL_SPLIT_MIN_BYTES: '1' }, Math.ceil(KILLS / 2), 20261206, 0.2);
+    await campaign(
+      { LONGTAIL_WORKER_MIN_BYTES: '1', LONGTAIL_SPLIT_MIN_BYTES: '1', LONGTAIL_CHECKPOINT_MIN_BYTES: '1' }, Math.ceil(KILLS / 2), 20261206, 0.2,
+    );
   }, 300_000);
 });
