@@ -5,9 +5,11 @@
 // each time the log passes SQLite's auto-checkpoint size (decision 67).
 import { workerData } from 'node:worker_threads';
 import { openCheckpointConnection } from '../store/case-db.js';
+import { lowerThreadPriority } from './thread-priority.js';
 import { CK_COPIED, CK_PASSES, CK_STARTED, CK_STOP, CK_STOPPED, type CheckpointJob } from './checkpoint-signal.js';
 
 const job = workerData as CheckpointJob;
+lowerThreadPriority();
 const sig = new Int32Array(job.signal);
 
 function stopped(): void {

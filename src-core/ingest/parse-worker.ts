@@ -9,6 +9,7 @@ import { sha256File } from './inputs.js';
 import { Abandoned, syncPoster } from './sync-port.js';
 import { isMember } from './archive/refs.js';
 import { UnpackClient } from './archive/unpack-client.js';
+import { lowerThreadPriority } from './thread-priority.js';
 
 export interface ParseJob {
   input: ParseInput;
@@ -39,6 +40,9 @@ function run(job: ParseJob): void {
     job.port.close();
   }
 }
+
+// The importing thread, which stores what this one parses, comes first (decision 68).
+lowerThreadPriority();
 
 // Jobs arrive as messages and run one at a time: each run is synchronous, so the next
 // message is only taken once the current file is done.
