@@ -6,6 +6,7 @@
 //   parse-worker.js  the import's parse workers
 //   unpack-worker.js the archive reader (zip, gzip, tar) for the import and parse workers
 //   checkpoint-worker.js  folds the case's WAL back while a big import writes
+//   resolve-worker.js     scans and plans process instances for a big resolution
 //   chunk-*.js       code the entries share, loaded when a command needs it (`--help`
 //                    loads none of it: no SQLite, zod, papaparse or EVTX parser)
 //   build-info.json  what the bundle was built from: every input file with its mtime
@@ -47,6 +48,7 @@ export async function buildCli(options = {}) {
       'parse-worker': 'src-core/ingest/parse-worker.ts',
       'unpack-worker': 'src-core/ingest/archive/unpack-worker.ts',
       'checkpoint-worker': 'src-core/ingest/checkpoint-worker.ts',
+      'resolve-worker': 'src-core/hunt/resolve-worker.ts',
     },
     outdir,
     bundle: true,

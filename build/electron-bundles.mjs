@@ -5,6 +5,7 @@
 //   parse-worker.js     /  worker find them with new URL('./x.js', import.meta.url);
 //   unpack-worker.js   /   the unpack worker reads archives for the import and parse workers
 //   checkpoint-worker.js   folds the case's WAL back while a big import writes
+//   resolve-worker.js      scans and plans process instances for a big resolution
 //   preload.cjs        the sandboxed preload (CommonJS; a sandboxed preload cannot be ESM)
 // and dist/package.json, the app's own manifest: electron-builder packages dist/ as the
 // app (build/electron-builder.mjs), so the app carries only these bundles and the
@@ -85,6 +86,7 @@ export async function buildElectron(options = {}) {
       'parse-worker': 'src-core/ingest/parse-worker.ts',
       'unpack-worker': 'src-core/ingest/archive/unpack-worker.ts',
       'checkpoint-worker': 'src-core/ingest/checkpoint-worker.ts',
+      'resolve-worker': 'src-core/hunt/resolve-worker.ts',
     },
     outdir,
     bundle: true,

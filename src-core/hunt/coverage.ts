@@ -17,8 +17,11 @@ export function coverageKind(source: string): CoverageKind | null {
   return null;
 }
 
-/** Rewrites one host's coverage from its process starts (resolution calls it per host). */
-export function writeHostCoverage(db: Db, hostId: number, rows: Iterable<{ time: string; source: string; implied: number }>): void {
+/** Process starts of one kind on one UTC day: [kind, day, starts]. */
+export type CoverageCount = [kind: CoverageKind, day: string, starts: number];
+
+/** One host's coverage from its process starts (resolution computes it per host). */
+export function hostCoverage(rows: Iterable<{ time: string; source: string; implied: number }>): CoverageCount[] {
   const counts = new Map<string, number>();
   // Rows come in time order, mostly one source: the key is rebuilt only when either changes.
   let lastSource = '';
@@ -39,12 +42,17 @@ export function writeHostCoverage(db: Db, hostId: number, rows: Iterable<{ time:
     }
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
+  return [...counts].map(([k, n]) => {
+    const [kind, day] = k.split(' ') as [CoverageKind, string];
+    return [kind, day, n];
+  });
+}
+
+/** Rewrites one host's coverage. */
+export function storeHostCoverage(db: Db, hostId: number, counts: readonly CoverageCount[]): void {
   db.prepare('DELETE FROM coverage WHERE host_id = ?').run(hostId);
   const ins = db.prepare('INSERT INTO coverage (host_id, kind, day, starts) VALUES (?, ?, ?, ?)');
-  for (const [k, n] of counts) {
-    const [kind, day] = k.split(' ') as [string, string];
-    ins.run(hostId, kind, day, n);
-  }
+  for (const [kind, day, n] of counts) ins.run(hostId, kind, day, n);
 }
 
 /** Whole days between two `YYYY-MM-DD` days. */

@@ -1,12 +1,13 @@
 // Process instances, rebuilt per host after an import: which process starts are one
 // instance (Sysmon 1 + 4688, spec 7.14), who is whose parent (spec 7.5), and which
 // instances are service processes (spec section 2). The hunt then reads `instance`.
-import { writeHostCoverage } from './coverage.js';
+import { hostCoverage, storeHostCoverage, type CoverageCount } from './coverage.js';
 import { openReader, type Db } from '../store/case-db.js';
+import { workerPlans } from './resolve-client.js';
 import { diffTicks } from '../normalize/time.js';
 import { installExecutable, installMatches } from './service-link.js';
 
-interface StartRow {
+export interface StartRow {
   id: number;
   host_id: number;
   proc_id: number | null;
@@ -23,7 +24,7 @@ interface StartRow {
   is_4688: number;
 }
 
-interface Attributes {
+export interface Attributes {
   sha256: string | null;
   sha1: string | null;
   md5: string | null;
@@ -43,6 +44,20 @@ interface Instance {
 
 /** Process starts held in memory at once while rebuilding many hosts. */
 const RESOLVE_BATCH_ROWS = 100_000;
+
+/**
+ * From this many dirty process starts on, the sorted scan and the planning run on the
+ * resolve worker (decision 69); below it, starting a thread costs more than it saves.
+ * LONGTAIL_RESOLVE_WORKER_MIN_ROWS overrides (tests).
+ */
+const RESOLVE_WORKER_MIN_ROWS = Number(process.env['LONGTAIL_RESOLVE_WORKER_MIN_ROWS']) || 200_000;
+
+export interface ResolveOptions {
+  /** False: read the hosts in batches instead of one sorted scan (tests compare both). */
+  sortedScan?: boolean;
+  /** Scan and plan on the resolve worker (default: from RESOLVE_WORKER_MIN_ROWS dirty starts on). */
+  worker?: boolean;
+}
 
 /** Spec 7.14: at most this far apart (inclusive), in 100 ns ticks. */
 const MERGE_TICKS = 2 * 10_000_000;
@@ -73,7 +88,7 @@ function parentNameOf(r: StartRow): string | null {
 
 const SCM_PATH = /(^|\\)windows\\system32\\services\.exe$/i;
 
-interface InstallSeen {
+export interface InstallSeen {
   time: string;
   name: string | null;
   exe: string | null;
@@ -151,8 +166,46 @@ function toRow(r: RawRow): StartRow {
   };
 }
 
-/** Rebuilds one host's instances from its process starts (`rows` in time order). */
-function resolveHostRows(db: Db, hostId: number, rows: readonly StartRow[], clear: boolean): void {
+/** An instance row as `instance` stores it (host id excluded): see storeHost's INSERT. */
+export type InstanceValues = [
+  procId: number, eventId: number, mergedEventId: number | null, startTime: string, nameLc: string | null,
+  parentId: number | null, parentNameLc: string | null, isService: 0 | 1, flags: string | null, sha256: string | null,
+  sha1: string | null, md5: string | null, signature: string | null, signer: string | null, parentIsService: 0 | 1,
+  path: string | null,
+];
+
+/** One host's resolution, computed from its rows and ready to store (plain data: it crosses threads). */
+export interface HostPlan {
+  hostId: number;
+  instances: InstanceValues[];
+  /** 4688 identities merged into a Sysmon 1 instance: [from proc, to proc]. */
+  aliases: Array<[number, number]>;
+  coverage: CoverageCount[];
+  /** Process starts it was computed from (for transaction sizing). */
+  rows: number;
+}
+
+/** What planning a host reads besides its rows: its service installs and events' attributes. */
+export interface HostReads {
+  installs(hostId: number): InstallSeen[];
+  attributesOf(eventId: number): Attributes;
+}
+
+/** Reads from a connection (the writer's own, or the resolve worker's). */
+export function hostReads(db: Db): HostReads {
+  const installs = db.prepare('SELECT time, service_name, image_path FROM service_install WHERE host_id = ? ORDER BY time');
+  const attrs = db.prepare('SELECT sha256, sha1, md5, signature, signer FROM process_event WHERE id = ?');
+  return {
+    installs: (hostId) =>
+      (installs.all(hostId) as Array<{ time: string; service_name: string | null; image_path: string | null }>).map((r) => ({
+        time: r.time, name: r.service_name, exe: r.image_path === null ? null : installExecutable(r.image_path),
+      })),
+    attributesOf: (id) => attrs.get(id) as Attributes,
+  };
+}
+
+/** Computes one host's instances from its process starts (`rows` in time order). */
+export function planHost(reads: HostReads, hostId: number, rows: readonly StartRow[]): HostPlan {
   const instances = new Map<number, Instance>();
   for (const r of rows) {
     if (r.proc_id === null) continue;
@@ -206,10 +259,7 @@ function resolveHostRows(db: Db, hostId: number, rows: readonly StartRow[], clea
     }
   }
   let hostInstalls: InstallSeen[] | null = null;
-  const installs = () =>
-    (hostInstalls ??= (db.prepare('SELECT time, service_name, image_path FROM service_install WHERE host_id = ? ORDER BY time').all(hostId) as Array<{
-      time: string; service_name: string | null; image_path: string | null;
-    }>).map((r) => ({ time: r.time, name: r.service_name, exe: r.image_path === null ? null : installExecutable(r.image_path) })));
+  const installs = () => (hostInstalls ??= reads.installs(hostId));
   for (const inst of instances.values()) {
     const p = inst.primary;
     const parent = inst.parentId === null ? undefined : instances.get(inst.parentId);
@@ -233,6 +283,28 @@ function resolveHostRows(db: Db, hostId: number, rows: readonly StartRow[], clea
     }
   }
 
+  const isService = (inst: Instance | undefined) => inst !== undefined && inst.parentNameLc === 'services.exe';
+  const values: InstanceValues[] = [];
+  for (const inst of instances.values()) {
+    const p = inst.primary;
+    const service = isService(inst);
+    const parent = inst.parentId === null ? undefined : instances.get(inst.parentId);
+    // Only service processes are hunted: their attributes are gap-filled and stored here
+    // so the hunt reads one table (spec 7.14: the primary record wins, others fill gaps).
+    const a = service ? effective(inst, reads.attributesOf) : null;
+    values.push([
+      inst.procId, p.id, inst.merged?.id ?? null, p.time, nameOf(p), inst.parentId, inst.parentNameLc,
+      service ? 1 : 0, inst.flags.length ? JSON.stringify(inst.flags) : null,
+      a?.sha256 ?? null, a?.sha1 ?? null, a?.md5 ?? null, a?.signature ?? null, a?.signer ?? null, isService(parent) ? 1 : 0,
+      service ? p.path : null,
+    ]);
+  }
+  return { hostId, instances: values, aliases: [...alias], coverage: hostCoverage(rows), rows: rows.length };
+}
+
+/** Writes a host's plan, replacing its instances when `clear` (else the caller emptied the tables). */
+export function storeHost(db: Db, plan: HostPlan, clear: boolean): void {
+  const { hostId } = plan;
   if (clear) {
     db.prepare('DELETE FROM instance WHERE host_id = ?').run(hostId);
     db.prepare('DELETE FROM proc_instance WHERE host_id = ?').run(hostId);
@@ -243,25 +315,14 @@ function resolveHostRows(db: Db, hostId: number, rows: readonly StartRow[], clea
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const insAlias = db.prepare('INSERT INTO proc_instance (proc_id, instance_id, host_id) VALUES (?, ?, ?)');
-  const attrs = db.prepare('SELECT sha256, sha1, md5, signature, signer FROM process_event WHERE id = ?');
-  const attributesOf = (id: number) => attrs.get(id) as Attributes;
-  const isService = (inst: Instance | undefined) => inst !== undefined && inst.parentNameLc === 'services.exe';
-  for (const inst of instances.values()) {
-    const p = inst.primary;
-    const service = isService(inst);
-    const parent = inst.parentId === null ? undefined : instances.get(inst.parentId);
-    // Only service processes are hunted: their attributes are gap-filled and stored here
-    // so the hunt reads one table (spec 7.14: the primary record wins, others fill gaps).
-    const a = service ? effective(inst, attributesOf) : null;
-    insInstance.run(
-      inst.procId, hostId, p.id, inst.merged?.id ?? null, p.time, nameOf(p), inst.parentId, inst.parentNameLc,
-      service ? 1 : 0, inst.flags.length ? JSON.stringify(inst.flags) : null,
-      a?.sha256 ?? null, a?.sha1 ?? null, a?.md5 ?? null, a?.signature ?? null, a?.signer ?? null, isService(parent) ? 1 : 0,
-      service ? p.path : null,
-    );
-  }
-  for (const [from, to] of alias) insAlias.run(from, to, hostId);
-  writeHostCoverage(db, hostId, rows);
+  for (const v of plan.instances) insInstance.run(v[0], hostId, ...v.slice(1));
+  for (const [from, to] of plan.aliases) insAlias.run(from, to, hostId);
+  storeHostCoverage(db, hostId, plan.coverage);
+}
+
+/** Rebuilds one host's instances from its process starts (`rows` in time order). */
+function resolveHostRows(db: Db, hostId: number, rows: readonly StartRow[], clear: boolean): void {
+  storeHost(db, planHost(hostReads(db), hostId, rows), clear);
 }
 
 /** The instance's hashes and signature: the primary record's, gaps filled by the others in priority order. */
@@ -287,63 +348,84 @@ export function resolveHost(db: Db, hostId: number): void {
 }
 
 /**
- * The dirty hosts' starts in one pass, sorted by host then time by SQLite (its sorter
- * spills to a temporary file, so memory holds one host at a time), read through a second,
- * read-only connection while this one writes each host's instances as its rows are
- * complete (decision 57). One sequential read of the table, where batches of hosts read
- * it once per batch (9 times over the bench's 2.5 million events). False (nothing done)
- * when the case has no file of its own to open twice (in memory) or the caller holds a
- * transaction (a second connection would not see its rows).
+ * The given hosts' starts in one pass, sorted by host then time by SQLite (its sorter
+ * spills to a temporary file, so memory holds one host at a time): one sequential read of
+ * the table, where batches of hosts read it once per batch (9 times over the bench's 2.5
+ * million events). Yields each host's rows once they are complete.
  */
-function resolveSorted(db: Db, dirty: ReadonlyArray<{ id: number }>, clear: boolean): boolean {
-  // A second connection sees committed rows only; inside a caller's transaction, batches.
+export function* hostsSorted(reader: Db, hostIds: readonly number[]): Generator<{ hostId: number; rows: StartRow[] }> {
+  reader.pragma('temp_store = FILE');
+  reader.pragma('cache_size = -16384');
+  const scan = reader.prepare(
+    `SELECT ${COLUMNS} FROM process_event NOT INDEXED WHERE host_id IN (SELECT value FROM json_each(?)) ORDER BY host_id, time, id`,
+  ).raw();
+  let hostId = -1;
+  let rows: StartRow[] = [];
+  for (const r of scan.iterate(JSON.stringify(hostIds)) as IterableIterator<RawRow>) {
+    if (r[1] !== hostId) {
+      if (hostId >= 0) yield { hostId, rows };
+      hostId = r[1];
+      rows = [];
+    }
+    rows.push(toRow(r));
+  }
+  if (hostId >= 0) yield { hostId, rows };
+}
+
+/**
+ * Stores host plans as they come, a transaction per RESOLVE_BATCH_ROWS (an edit in the
+ * app waits no longer than that), each host marked resolved with its instances. Hosts
+ * without a single start are resolved too (their instances cleared).
+ */
+function storePlans(db: Db, plans: Iterable<HostPlan>, hostIds: readonly number[], clear: boolean): void {
+  const done = db.prepare('UPDATE host SET resolved = 1 WHERE id = ?');
+  const pending = new Set(hostIds);
+  let inTx = 0;
+  db.exec('BEGIN');
+  try {
+    for (const plan of plans) {
+      if (inTx >= RESOLVE_BATCH_ROWS) {
+        db.exec('COMMIT');
+        db.exec('BEGIN');
+        inTx = 0;
+      }
+      storeHost(db, plan, clear);
+      done.run(plan.hostId);
+      pending.delete(plan.hostId);
+      inTx += plan.rows;
+    }
+    const reads = hostReads(db);
+    for (const id of pending) {
+      storeHost(db, planHost(reads, id, []), clear);
+      done.run(id);
+    }
+    db.exec('COMMIT');
+  } catch (err) {
+    if (db.inTransaction) db.exec('ROLLBACK');
+    throw err;
+  }
+}
+
+/**
+ * The dirty hosts resolved from one sorted scan through a second, read-only connection
+ * while this one writes each host's instances as its rows are complete (decision 57);
+ * the scan and the planning on a worker thread of their own when `worker` (decision 69).
+ * False (nothing done) when the case has no file of its own to open twice (in memory) or
+ * the caller holds a transaction (a second connection would not see its rows).
+ */
+function resolveSorted(db: Db, dirty: ReadonlyArray<{ id: number }>, clear: boolean, worker: boolean): boolean {
   if (db.memory || !db.name || db.inTransaction) return false;
+  const ids = dirty.map((d) => d.id);
+  if (worker) {
+    storePlans(db, workerPlans(db.name, ids), ids, clear);
+    return true;
+  }
   const reader = openReader(db.name);
   try {
-    reader.pragma('temp_store = FILE');
-    reader.pragma('cache_size = -16384');
-    const scan = reader.prepare(
-      `SELECT ${COLUMNS} FROM process_event NOT INDEXED WHERE host_id IN (SELECT value FROM json_each(?)) ORDER BY host_id, time, id`,
-    ).raw();
-    const done = db.prepare('UPDATE host SET resolved = 1 WHERE id = ?');
-    // Hosts without a single start are resolved too (their instances cleared).
-    const pending = new Set(dirty.map((d) => d.id));
-    let hostId = -1;
-    let rows: StartRow[] = [];
-    let inTx = 0;
-    const flushHost = () => {
-      if (hostId < 0) return;
-      resolveHostRows(db, hostId, rows, clear);
-      done.run(hostId);
-      pending.delete(hostId);
-      inTx += rows.length;
-      rows = [];
-    };
-    db.exec('BEGIN');
-    try {
-      for (const r of scan.iterate(JSON.stringify(dirty.map((d) => d.id))) as IterableIterator<RawRow>) {
-        if (r[1] !== hostId) {
-          flushHost();
-          hostId = r[1];
-          // A transaction per RESOLVE_BATCH_ROWS starts: an edit in the app waits no longer than before.
-          if (inTx >= RESOLVE_BATCH_ROWS) {
-            db.exec('COMMIT');
-            db.exec('BEGIN');
-            inTx = 0;
-          }
-        }
-        rows.push(toRow(r));
-      }
-      flushHost();
-      for (const id of pending) {
-        resolveHostRows(db, id, [], clear);
-        done.run(id);
-      }
-      db.exec('COMMIT');
-    } catch (err) {
-      if (db.inTransaction) db.exec('ROLLBACK');
-      throw err;
-    }
+    const reads = hostReads(db);
+    storePlans(db, (function* () {
+      for (const h of hostsSorted(reader, ids)) yield planHost(reads, h.hostId, h.rows);
+    })(), ids, clear);
     return true;
   } finally {
     reader.close();
@@ -356,7 +438,7 @@ function resolveSorted(db: Db, dirty: ReadonlyArray<{ id: number }>, clear: bool
  * many hosts are dirty the table is read in one sequential pass per batch of hosts
  * instead, each batch bounded in rows so memory stays flat.
  */
-export function resolveDirtyHosts(db: Db, opts: { sortedScan?: boolean } = {}): number {
+export function resolveDirtyHosts(db: Db, opts: ResolveOptions = {}): number {
   const counts = db
     .prepare('SELECT h.id, h.resolved, (SELECT count(*) FROM process_event e WHERE e.host_id = h.id) AS n FROM host h')
     .all() as Array<{ id: number; resolved: number; n: number }>;
@@ -381,7 +463,8 @@ export function resolveDirtyHosts(db: Db, opts: { sortedScan?: boolean } = {}): 
       db.prepare('DELETE FROM proc_instance').run();
     })();
   }
-  if (opts.sortedScan !== false && resolveSorted(db, dirty, !everything)) return dirty.length;
+  const worker = opts.worker ?? dirtyRows >= RESOLVE_WORKER_MIN_ROWS;
+  if (opts.sortedScan !== false && resolveSorted(db, dirty, !everything, worker)) return dirty.length;
   const scan = db.prepare(
     `SELECT ${COLUMNS} FROM process_event NOT INDEXED WHERE host_id IN (SELECT value FROM json_each(?))`,
   ).raw();

@@ -53,6 +53,7 @@ await build({
     'parse-worker': path.join(REPO, 'src-core', 'ingest', 'parse-worker.ts'),
     'unpack-worker': path.join(REPO, 'src-core', 'ingest', 'archive', 'unpack-worker.ts'),
     'checkpoint-worker': path.join(REPO, 'src-core', 'ingest', 'checkpoint-worker.ts'),
+    'resolve-worker': path.join(REPO, 'src-core', 'hunt', 'resolve-worker.ts'),
     'measure-evtx': path.join(REPO, 'test', 'bench', 'measure-evtx.ts'),
     'measure-floor': path.join(REPO, 'test', 'bench', 'measure-floor.ts'),
   },

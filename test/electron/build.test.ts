@@ -33,7 +33,7 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 describe('the Electron bundles', () => {
   it('are main.js, the three workers beside it, and preload.cjs', () => {
-    expect(fs.readdirSync(outdir).sort()).toEqual(['checkpoint-worker.js', 'import-worker.js', 'main.js', 'parse-worker.js', 'preload.cjs', 'session-worker.js', 'unpack-worker.js']);
+    expect(fs.readdirSync(outdir).sort()).toEqual(['checkpoint-worker.js', 'import-worker.js', 'main.js', 'parse-worker.js', 'preload.cjs', 'resolve-worker.js', 'session-worker.js', 'unpack-worker.js']);
   });
 
   it('main.js is an ES module importing electron, and finds its workers next to itself', () => {
@@ -46,6 +46,7 @@ describe('the Electron bundles', () => {
     expect(read('import-worker.js')).toContain('new URL("./unpack-worker.js", import.meta.url)');
     expect(read('parse-worker.js')).toContain('new URL("./unpack-worker.js", import.meta.url)');
     expect(read('import-worker.js')).toContain('new URL("./checkpoint-worker.js", import.meta.url)');
+    expect(read('import-worker.js')).toContain('new URL("./resolve-worker.js", import.meta.url)');
   });
 
   it('the workers carry better-sqlite3’s JavaScript and load its native part from a path', () => {

@@ -19,6 +19,7 @@ export function builtCli(): Promise<string> {
         // Archives are read by the unpack worker, found next to the CLI like the parse worker.
         'unpack-worker': path.join(REPO, 'src-core', 'ingest', 'archive', 'unpack-worker.ts'),
         'checkpoint-worker': path.join(REPO, 'src-core', 'ingest', 'checkpoint-worker.ts'),
+        'resolve-worker': path.join(REPO, 'src-core', 'hunt', 'resolve-worker.ts'),
       },
       outdir: out, bundle: true, platform: 'node', target: 'node20', format: 'esm', external: ['better-sqlite3'], logLevel: 'error',
       banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },

@@ -9,6 +9,7 @@ import { generateFleet } from '../bench/fleet.js';
 import { tempCase } from '../helpers/case-builder.js';
 import { importFiles } from '../../src-core/ingest/import-files.js';
 import { resolveDirtyHosts } from '../../src-core/hunt/resolve.js';
+import { resolveWorkers } from '../../src-core/hunt/resolve-client.js';
 import { corpus } from '../helpers/corpus.js';
 import type { Db } from '../../src-core/store/case-db.js';
 
@@ -21,6 +22,7 @@ function instances(db: Db): unknown[] {
     flags, sha256, signature, signer, parent_is_service, path FROM instance ORDER BY proc_id`).raw().all();
 }
 const aliases = (db: Db) => db.prepare('SELECT proc_id, instance_id, host_id FROM proc_instance ORDER BY proc_id').raw().all();
+const coverage = (db: Db) => db.prepare('SELECT host_id, kind, day, starts FROM coverage ORDER BY host_id, kind, day').raw().all();
 const dirtyHosts = (db: Db) => (db.prepare('SELECT count(*) FROM host WHERE resolved = 0').pluck().get() as number);
 
 describe('resolution from one sorted pass (decision 57)', () => {
@@ -57,22 +59,33 @@ describe('resolution from one sorted pass (decision 57)', () => {
     cleanups.push(c.close);
     importFiles(c.db, inputs, { workerMinBytes: Number.MAX_SAFE_INTEGER });
     expect(dirtyHosts(c.db)).toBe(0);
-    const imported = { i: instances(c.db), a: aliases(c.db) };
+    const imported = { i: instances(c.db), a: aliases(c.db), c: coverage(c.db) };
+    expect(imported.c.length).toBeGreaterThan(40);
     expect(imported.i.length).toBeGreaterThan(3000);
     expect((c.db.prepare('SELECT count(*) FROM instance WHERE is_service = 1').pluck().get() as number)).toBeGreaterThan(50);
     const parentOfChild = () => c.db.prepare(`SELECT p.name_lc FROM instance i JOIN instance p ON p.proc_id = i.parent_id
       WHERE i.name_lc = 'child.exe'`).pluck().get();
     expect(parentOfChild()).toBe('second.exe');
 
+    const modes = [
+      { sortedScan: false },
+      { sortedScan: true, worker: false },
+      // Decision 69: the scan and the planning on the resolve worker.
+      { sortedScan: true, worker: true },
+    ];
     for (const share of ['every host', 'half of the hosts']) {
-      for (const sortedScan of [false, true]) {
+      for (const mode of modes) {
         c.db.prepare(share === 'every host' ? 'UPDATE host SET resolved = 0' : 'UPDATE host SET resolved = 0 WHERE id % 2 = 0').run();
         // Stale rows a rebuild must replace, not keep.
         c.db.prepare("UPDATE instance SET name_lc = 'stale' WHERE host_id % 2 = 0").run();
-        const n = resolveDirtyHosts(c.db, { sortedScan });
-        expect(n, `${share}, sorted ${sortedScan}`).toBeGreaterThan(10);
+        c.db.prepare('UPDATE coverage SET starts = -1 WHERE host_id % 2 = 0').run();
+        const workersBefore = resolveWorkers.started;
+        const n = resolveDirtyHosts(c.db, mode);
+        const label = `${share}, ${JSON.stringify(mode)}`;
+        expect(resolveWorkers.started - workersBefore, label).toBe(mode.worker ? 1 : 0);
+        expect(n, label).toBeGreaterThan(10);
         expect(dirtyHosts(c.db)).toBe(0);
-        expect({ i: instances(c.db), a: aliases(c.db) }, `${share}, sorted ${sortedScan}`).toEqual(imported);
+        expect({ i: instances(c.db), a: aliases(c.db), c: coverage(c.db) }, label).toEqual(imported);
         expect(parentOfChild()).toBe('second.exe');
       }
     }
@@ -89,5 +102,28 @@ describe('resolution from one sorted pass (decision 57)', () => {
       resolveDirtyHosts(c.db);
       expect(instances(c.db)).toEqual(want);
     })();
+  });
+});
+
+describe('the resolve worker (decision 69)', () => {
+  it('fails the resolution with its reason, leaving the hosts dirty for the next one', () => {
+    const c = tempCase();
+    cleanups.push(c.close);
+    importFiles(c.db, [corpus('csv')]);
+    const before = instances(c.db);
+    c.db.prepare('UPDATE host SET resolved = 0').run();
+    // This connection keeps working on the moved file; the worker, opening it by path, cannot.
+    const moved = `${c.file}.moved`;
+    fs.renameSync(c.file, moved);
+    try {
+      expect(() => resolveDirtyHosts(c.db, { worker: true })).toThrow(/^resolving process instances: /);
+    } finally {
+      fs.renameSync(moved, c.file);
+    }
+    expect(c.db.inTransaction).toBe(false);
+    expect(dirtyHosts(c.db)).toBeGreaterThan(0);
+    resolveDirtyHosts(c.db, { worker: true });
+    expect(dirtyHosts(c.db)).toBe(0);
+    expect(instances(c.db)).toEqual(before);
   });
 });

@@ -106,11 +106,13 @@ describe('an import killed at random points', () => {
   }, 300_000);
 
   // Decision 55: every file in parse workers, each JSON file split between them; and
-  // decision 67: the WAL folded back by the checkpoint worker while the import writes.
-  it(`does the same with every JSON file split between parse workers and the WAL checkpointed from another thread (${Math.ceil(KILLS / 2)} kill points)`, async () => {
+  // decisions 67 and 69: the WAL folded back by the checkpoint worker while the import
+  // writes, the instances planned on the resolve worker.
+  it(`does the same with every file in workers: parse, checkpoint and resolve (${Math.ceil(KILLS / 2)} kill points)`, async () => {
     // Past the first fifth, so that the few kills land inside files (3 with no skip gave none once).
-    await campaign(
-      { LONGTAIL_WORKER_MIN_BYTES: '1', LONGTAIL_SPLIT_MIN_BYTES: '1', LONGTAIL_CHECKPOINT_MIN_BYTES: '1' }, Math.ceil(KILLS / 2), 20261206, 0.2,
-    );
+    const env = {
+      LONGTAIL_WORKER_MIN_BYTES: '1', LONGTAIL_SPLIT_MIN_BYTES: '1', LONGTAIL_CHECKPOINT_MIN_BYTES: '1', LONGTAIL_RESOLVE_WORKER_MIN_ROWS: '1',
+    };
+    await campaign(env, Math.ceil(KILLS / 2), 20261206, 0.2);
   }, 300_000);
 });
