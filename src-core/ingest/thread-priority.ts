@@ -1,9 +1,9 @@
 // Scheduling: the importing thread (the one SQLite writer) is the import's critical path,
 // and on a 2-core machine it shares the cores with two parse workers. Left equal, the
-// scheduler gives each of the three runnable threads two thirds of a core, so the writer
-// ran at about that speed whenever the workers were ahead of it. Worker threads lower
-// their own priority instead (decision 68): the writer then gets a core whenever it has
-// work, and the workers fill whatever it leaves.
+// scheduler shares two cores between three runnable threads, and the writer, whose speed
+// is the import's, loses a third of its core whenever the workers run at the same time.
+// Worker threads lower their own priority instead (decision 68): the writer then gets a
+// core whenever it has work, and the workers fill whatever it leaves.
 import fs from 'node:fs';
 import os from 'node:os';
 

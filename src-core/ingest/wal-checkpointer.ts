@@ -1,8 +1,8 @@
 // Folds the case's write-ahead log back into the database on another thread while an
 // import writes (decision 67). SQLite's own auto-checkpoint runs on the thread that
 // commits: every 256 MiB of log the importing thread stopped to copy those pages into
-// the case file and fsync it, about 0.8 s each time here, some 12 % of a big import's
-// storing, while the parse workers' core had time to spare. A PASSIVE checkpoint from a
+// the case file and fsync it (0.8 s per 230 MB here), while the parse workers' core had
+// time to spare. A PASSIVE checkpoint from a
 // second connection copies committed frames without blocking the writer; the writer's
 // auto-checkpoint stays as the bound on the log, and then finds little left to copy.
 import type { Worker } from 'node:worker_threads';
