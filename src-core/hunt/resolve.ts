@@ -166,9 +166,9 @@ function toRow(r: RawRow): StartRow {
   };
 }
 
-/** An instance row as `instance` stores it (host id excluded): see storeHost's INSERT. */
+/** An instance row in the column order of storeHost's INSERT (bound as it is). */
 export type InstanceValues = [
-  procId: number, eventId: number, mergedEventId: number | null, startTime: string, nameLc: string | null,
+  procId: number, hostId: number, eventId: number, mergedEventId: number | null, startTime: string, nameLc: string | null,
   parentId: number | null, parentNameLc: string | null, isService: 0 | 1, flags: string | null, sha256: string | null,
   sha1: string | null, md5: string | null, signature: string | null, signer: string | null, parentIsService: 0 | 1,
   path: string | null,
@@ -293,7 +293,7 @@ export function planHost(reads: HostReads, hostId: number, rows: readonly StartR
     // so the hunt reads one table (spec 7.14: the primary record wins, others fill gaps).
     const a = service ? effective(inst, reads.attributesOf) : null;
     values.push([
-      inst.procId, p.id, inst.merged?.id ?? null, p.time, nameOf(p), inst.parentId, inst.parentNameLc,
+      inst.procId, hostId, p.id, inst.merged?.id ?? null, p.time, nameOf(p), inst.parentId, inst.parentNameLc,
       service ? 1 : 0, inst.flags.length ? JSON.stringify(inst.flags) : null,
       a?.sha256 ?? null, a?.sha1 ?? null, a?.md5 ?? null, a?.signature ?? null, a?.signer ?? null, isService(parent) ? 1 : 0,
       service ? p.path : null,
@@ -315,7 +315,7 @@ export function storeHost(db: Db, plan: HostPlan, clear: boolean): void {
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const insAlias = db.prepare('INSERT INTO proc_instance (proc_id, instance_id, host_id) VALUES (?, ?, ?)');
-  for (const v of plan.instances) insInstance.run(v[0], hostId, ...v.slice(1));
+  for (const v of plan.instances) insInstance.run(v);
   for (const [from, to] of plan.aliases) insAlias.run(from, to, hostId);
   storeHostCoverage(db, hostId, plan.coverage);
 }

@@ -64,6 +64,11 @@ export class WalCheckpointer {
     return new WalCheckpointer(signal, worker, db, autocheckpoint);
   }
 
+  /** Whether the worker has ended: its connection closed, or it could not open one. */
+  finished(): boolean {
+    return Atomics.load(this.sig, CK_STOPPED) === 1;
+  }
+
   /**
    * Stops the worker and waits for its connection to close (its current pass, if any,
    * ends first). Safe to call twice. Returns what it did.

@@ -9,7 +9,7 @@ import path from 'node:path';
 import Papa from 'papaparse';
 import type { Locator, Page } from 'playwright-core';
 import { CORPUS } from '../helpers/corpus.js';
-import { REPO, screenshot, tempDir, type App, type Browser, openApp, navButton } from './harness.js';
+import { REPO, screenshot, tempDir, type App, type Browser, openApp, navButton, closeApp } from './harness.js';
 
 const HOSTILE_CMD = '"C:\\Users\\Public\\report\u202Etxt.exe" --name "<img src=x onerror=alert(1)>" \u001b[31m';
 const HOSTILE_NAME = 'report\u202Etxt.exe';
@@ -69,11 +69,7 @@ beforeAll(async () => {
   ({ app, browser, page } = await openApp(work, rendererDir));
 }, 90_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-  fs.rmSync(work, { recursive: true, force: true });
-});
+afterAll(() => closeApp({ app, browser }, work));
 
 const rowCount = () => page.getByTestId('row-count');
 const gridRows = () => page.locator('.tbody [role="row"]');

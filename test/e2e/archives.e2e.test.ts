@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { corpus } from '../helpers/corpus.js';
 import { writeZip } from '../helpers/archives.js';
-import { screenshot, tempDir, type App, type Browser, openApp } from './harness.js';
+import { screenshot, tempDir, type App, type Browser, openApp, closeApp } from './harness.js';
 
 const work = tempDir('longtail-e2e-archives-');
 const rendererDir = path.join(work, 'renderer');
@@ -26,11 +26,7 @@ beforeAll(async () => {
   ({ app, browser, page } = await openApp(work, rendererDir));
 }, 90_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-  fs.rmSync(work, { recursive: true, force: true });
-});
+afterAll(() => closeApp({ app, browser }, work));
 
 describe('archives in the app', () => {
   it('imports two zips picked in the picker; the log shows archives, members and damage', async () => {

@@ -126,6 +126,27 @@ export async function openApp(work: string, rendererDir: string): Promise<{ app:
   return { app, browser, page: browser.page };
 }
 
+/** Ends what openApp started and removes its working folder (the afterAll of every app e2e). */
+export async function closeApp(opened: { app?: App; browser?: Browser }, work: string): Promise<void> {
+  await opened.browser?.close();
+  await opened.app?.close();
+  fs.rmSync(work, { recursive: true, force: true });
+}
+
+/** Imports the repository's samples/ folder through the Import screen's picker, and waits for the end. */
+export async function importSamples(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Choose files or folders…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Choose files and folders to import' });
+  await page.locator('.picker-list[aria-busy="false"]').waitFor();
+  const folder = dialog.getByLabel('Folder path');
+  await folder.fill(REPO);
+  await folder.press('Enter');
+  await dialog.getByLabel('Select folder samples').check();
+  await dialog.getByRole('button', { name: 'Add 1 selected' }).click();
+  await page.getByRole('button', { name: 'Import 1 item' }).click();
+  await page.getByRole('heading', { name: /^Import finished/ }).waitFor({ timeout: 90_000 });
+}
+
 /** A screen's button in the sidebar. */
 export function navButton(page: Page, name: string | RegExp) {
   return page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name });

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
-import { REPO, screenshot, tempDir, type App, type Browser, openApp, navButton } from './harness.js';
+import { screenshot, tempDir, type App, type Browser, openApp, navButton, closeApp, importSamples } from './harness.js';
 
 // Attacker-influenced: an allowlist can be imported from a file someone sent.
 const HOSTILE_NAME = '<img src=x onerror=alert(1)>report\u202Etxt.exe';
@@ -26,11 +26,7 @@ beforeAll(async () => {
   await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(app.served.url).origin });
 }, 90_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-  fs.rmSync(work, { recursive: true, force: true });
-});
+afterAll(() => closeApp({ app, browser }, work));
 
 const nav = (name: string | RegExp) => navButton(page, name);
 const card = () => page.getByRole('form', { name: 'Query for the SIEM' });
@@ -67,16 +63,7 @@ describe('Export: the hunt as a SIEM query', () => {
     await page.getByRole('heading', { name: 'Import', level: 1 }).waitFor({ timeout: 30_000 });
     await app.host.call('allowlist.add', { entry: { kind: 'name', value: HOSTILE_NAME, hosts: null, reason: HOSTILE_REASON, enabled: true } });
 
-    await page.getByRole('button', { name: 'Choose files or folders…' }).click();
-    const dialog = page.getByRole('dialog', { name: 'Choose files and folders to import' });
-    await page.locator('.picker-list[aria-busy="false"]').waitFor();
-    const folder = dialog.getByLabel('Folder path');
-    await folder.fill(REPO);
-    await folder.press('Enter');
-    await dialog.getByLabel('Select folder samples').check();
-    await dialog.getByRole('button', { name: 'Add 1 selected' }).click();
-    await page.getByRole('button', { name: 'Import 1 item' }).click();
-    await page.getByRole('heading', { name: /^Import finished/ }).waitFor({ timeout: 90_000 });
+    await importSamples(page);
 
     await nav('Hunt').click();
     await page.getByRole('button', { name: 'Run hunt' }).click();

@@ -2,10 +2,9 @@
 // rows in view are in the DOM, scrolling stays smooth, and keys, sorting and filtering
 // answer quickly.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { buildTableBench, launch, screenshot, startApp, tempDir, type App, type Browser } from './harness.js';
+import { buildTableBench, launch, screenshot, startApp, tempDir, type App, type Browser, closeApp } from './harness.js';
 
 const work = tempDir('longtail-e2e-table-');
 let app: App;
@@ -22,11 +21,7 @@ beforeAll(async () => {
   await page.getByTestId('row-count').waitFor();
 }, 90_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-  fs.rmSync(work, { recursive: true, force: true });
-});
+afterAll(() => closeApp({ app, browser }, work));
 
 const domRows = () => page.locator('.tbody [role="row"]').count();
 

@@ -4,10 +4,9 @@
 // verdicts and notes that survive a reload and a re-run, coverage-aware rarity (a
 // threshold that flags every row), and "Benign, and allowlist it". Screenshots 30–33.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
-import { REPO, screenshot, tempDir, type App, type Browser, openApp, navButton } from './harness.js';
+import { screenshot, tempDir, type App, type Browser, openApp, navButton, closeApp, importSamples } from './harness.js';
 
 const work = tempDir('longtail-e2e-triage-');
 const caseFile = path.join(work, 'triage.longtail');
@@ -22,11 +21,7 @@ beforeAll(async () => {
   ({ app, browser, page } = await openApp(work, rendererDir));
 }, 90_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-  fs.rmSync(work, { recursive: true, force: true });
-});
+afterAll(() => closeApp({ app, browser }, work));
 
 const nav = (name: string | RegExp) => navButton(page, name);
 const grid = () => page.getByRole('grid');
@@ -87,16 +82,7 @@ describe('Triage that lasts', () => {
     await page.getByTestId('coverage-empty').waitFor();
     expect(await page.getByTestId('coverage-chart').count()).toBe(0);
 
-    await page.getByRole('button', { name: 'Choose files or folders…' }).click();
-    const dialog = page.getByRole('dialog', { name: 'Choose files and folders to import' });
-    await page.locator('.picker-list[aria-busy="false"]').waitFor();
-    const folder = dialog.getByLabel('Folder path');
-    await folder.fill(REPO);
-    await folder.press('Enter');
-    await dialog.getByLabel('Select folder samples').check();
-    await dialog.getByRole('button', { name: 'Add 1 selected' }).click();
-    await page.getByRole('button', { name: 'Import 1 item' }).click();
-    await page.getByRole('heading', { name: /^Import finished/ }).waitFor({ timeout: 90_000 });
+    await importSamples(page);
 
     const chart = page.getByTestId('coverage-chart');
     await chart.locator('.recharts-bar-rectangle').first().waitFor();

@@ -16,7 +16,10 @@ afterAll(() => cleanups.forEach((c) => c()));
 
 const sleep = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 
-/** Rows of `t` in the case file's own pages, the WAL left out (a copy of the main file alone). */
+/**
+ * Rows of `t` in the case file's own pages, the WAL left out (a copy of the main file
+ * alone); -1 when the copy caught a checkpoint half-way (a torn copy: look again).
+ */
 function rowsInMainFile(file: string, dir: string): number {
   const copy = path.join(dir, `main-only-${Date.now()}.db`);
   fs.copyFileSync(file, copy);
@@ -24,9 +27,23 @@ function rowsInMainFile(file: string, dir: string): number {
   try {
     const has = db.prepare("SELECT 1 FROM sqlite_master WHERE name = 't'").get();
     return has ? (db.prepare('SELECT count(*) AS n FROM t').get() as { n: number }).n : 0;
+  } catch (err) {
+    if ((err as { code?: string }).code === 'SQLITE_CORRUPT') return -1;
+    throw err;
   } finally {
     db.close();
+    fs.rmSync(copy, { force: true });
   }
+}
+
+/** Waits (up to 5 s) until the case file itself holds `n` rows of `t`; returns what it holds. */
+function waitForRows(file: string, dir: string, n: number): number {
+  let seen = 0;
+  for (let i = 0; i < 250 && seen !== n; i++) {
+    sleep(20);
+    seen = rowsInMainFile(file, dir);
+  }
+  return seen;
 }
 
 function writeRows(db: Db, from: number, n: number): void {
@@ -46,19 +63,10 @@ describe('the WAL checkpointer', () => {
     const ck = WalCheckpointer.start(c.db, 20)!;
     expect(ck).not.toBeNull();
     writeRows(c.db, 0, 5000);
-    let seen = 0;
-    for (let i = 0; i < 250 && seen < 5000; i++) {
-      sleep(20);
-      seen = rowsInMainFile(c.file, c.dir);
-    }
-    expect(seen).toBe(5000);
+    expect(waitForRows(c.file, c.dir, 5000)).toBe(5000);
     // More commits while it runs: it keeps up with them too.
     writeRows(c.db, 5000, 5000);
-    for (let i = 0; i < 250 && seen < 10_000; i++) {
-      sleep(20);
-      seen = rowsInMainFile(c.file, c.dir);
-    }
-    expect(seen).toBe(10_000);
+    expect(waitForRows(c.file, c.dir, 10_000)).toBe(10_000);
     const stats = ck.stop();
     expect(stats.copied).toBeGreaterThanOrEqual(2);
     expect(stats.passes).toBeGreaterThanOrEqual(stats.copied);
@@ -70,11 +78,14 @@ describe('the WAL checkpointer', () => {
     cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
     const file = path.join(dir, 'case.longtail');
     const { db } = openCase(file);
+    db.pragma('wal_autocheckpoint = 0');
     const ck = WalCheckpointer.start(db, 10)!;
     db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)');
     writeRows(db, 0, 1000);
-    sleep(100);
+    // Its connection is open and working: it has copied the rows into the file.
+    expect(waitForRows(file, dir, 1000)).toBe(1000);
     ck.stop();
+    expect(ck.finished()).toBe(true);
     db.close();
     // A connection still open elsewhere would have kept the WAL file.
     expect(fs.existsSync(`${file}-wal`)).toBe(false);
@@ -106,7 +117,7 @@ describe('the WAL checkpointer', () => {
     ro.close();
   });
 
-  it('stops at once, having done nothing, when its worker cannot open the case', () => {
+  it('ends by itself, having done nothing, when its worker cannot open the case; stop() then returns at once', () => {
     const dir = tempDir();
     cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
     const file = path.join(dir, 'case.longtail');
@@ -114,7 +125,9 @@ describe('the WAL checkpointer', () => {
     // The open connection keeps working on the moved file; the worker, opening by path, finds nothing.
     fs.renameSync(file, path.join(dir, 'moved.longtail'));
     const ck = WalCheckpointer.start(db, 10)!;
-    sleep(300);
+    // It ends by itself, having failed to open the case, long before anyone stops it.
+    for (let i = 0; i < 500 && !ck.finished(); i++) sleep(20);
+    expect(ck.finished()).toBe(true);
     const t = performance.now();
     expect(ck.stop()).toEqual({ passes: 0, copied: 0 });
     expect(performance.now() - t).toBeLessThan(2000);
