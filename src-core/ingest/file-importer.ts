@@ -4,6 +4,7 @@
 // this thread (small files) or from a parse worker (big ones). Archive members are files
 // like the others, read through the unpack worker; their hash is known only once they
 // were read, so a member identical to a file already in the case is rolled back then.
+// So is a big file hashed as it is parsed (decision 70).
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Db } from '../store/case-db.js';
@@ -14,7 +15,7 @@ import { detectHead, readHead, type Detection } from './detect.js';
 import { DATA_EXTENSIONS, sha256File, type InputFile } from './inputs.js';
 import { NoteLog, type ImportNote } from './note-log.js';
 import { parseFile, type Batch, type ParseEnd, type ParseInput } from './parse-file.js';
-import type { FileChannel } from './parse-channel.js';
+import { ParseFailed, type FileChannel } from './parse-channel.js';
 import type { ByteSource } from './text/byte-source.js';
 import { emptyResult, type FileImportResult, type ImportProgress } from './import-types.js';
 import { fileRef, type ContainerKind, type SourceRef } from './archive/refs.js';
@@ -89,8 +90,8 @@ export function parseInput(p: Prepared): ParseInput {
   return { ref: p.ref, det: p.det!, size: p.size, hostHint: p.hostHint };
 }
 
-/** A member identical to a file already in the case, found once it was read: rolled back. */
-class DuplicateMember extends Error {
+/** A member or file identical to one already in the case, found once it was read: rolled back. */
+class IdenticalOnceRead extends Error {
   constructor(
     readonly of: number,
     readonly sha256: string,
@@ -225,6 +226,13 @@ export class FileImporter {
       const taken = this.db.transaction(() => this.storeGroup(logged, budgetMs)).immediate();
       if (taken < logged.length) done = logged[taken]!.index;
     } catch (err) {
+      // A file alone in its group (no savepoint) found identical once read: the group's
+      // rollback was its own.
+      if (err instanceof IdenticalOnceRead && logged.length === 1) {
+        this.writer.reset();
+        this.identical(logged[0]!, err);
+        return { results, done };
+      }
       // The group's transaction itself failed (e.g. the disk is full at commit): nothing
       // of it is stored. Logged now, in a transaction of its own, if the case still can.
       this.writer.reset();
@@ -276,10 +284,8 @@ export class FileImporter {
       } catch (err) {
         // Rows the caches point to may be gone with the savepoint.
         this.writer.reset();
-        if (err instanceof DuplicateMember) {
-          this.failed(l.result, err);
-          Object.assign(l.result, { status: 'duplicate', sha256: err.sha256, error: err.message });
-          this.finishUnread(l.fileId, 'duplicate', l.result);
+        if (err instanceof IdenticalOnceRead) {
+          this.identical(l, err);
           continue;
         }
         this.failed(l.result, err as Error);
@@ -294,6 +300,18 @@ export class FileImporter {
       this.s.insertFile.run(display, size, sha256, format, encoding, now(), m?.containerId ?? null, m?.name ?? null, m?.index ?? null)
         .lastInsertRowid,
     );
+  }
+
+  /** Logs a file rolled back because it was found identical to one in the case once read. */
+  private identical(l: Logged, err: IdenticalOnceRead): void {
+    this.failed(l.result, err);
+    Object.assign(l.result, { status: 'duplicate', sha256: err.sha256, error: err.message });
+    this.db.transaction(() => this.finishUnread(l.fileId, 'duplicate', l.result))();
+  }
+
+  /** Sizes of the files the case holds (only a file of the same size can be one of them). */
+  completeSizes(): Set<number> {
+    return new Set(this.db.prepare("SELECT DISTINCT size FROM input_file WHERE status = 'complete'").pluck().all() as number[]);
   }
 
   /** A file already in the case, by its hash (the lowest such input). */
@@ -325,6 +343,8 @@ export class FileImporter {
   private failed(r: FileImportResult, err: Error): void {
     Object.assign(r, { status: 'failed', records: 0, stored: 0, duplicates: 0, skipped: 0, failed: 0, hosts: [], notes: [] });
     r.timeMin = r.timeMax = null;
+    // A file hashed as it was parsed: its hash, if the worker could still take it.
+    if (err instanceof ParseFailed && err.sha256 !== null && !r.sha256) r.sha256 = err.sha256;
     r.error = `import failed, nothing stored from this file: ${err.message}`;
   }
 
@@ -338,8 +358,9 @@ export class FileImporter {
     }
     const det = p.det!;
     const channel = p.size > 0 && willParse(p) ? l.channel() : null;
-    if (p.member) {
-      // Hashed by the unpack worker as it is read (below); an empty one needs no reading.
+    if (p.member || (channel !== null && !channel.hashFirst)) {
+      // Hashed as it is read, by the unpack worker or the parse worker (below); an empty
+      // member needs no reading.
       if (p.size === 0) result.sha256 = EMPTY_SHA256;
     } else {
       progress({ phase: 'hashing', bytesDone: 0 });
@@ -360,7 +381,7 @@ export class FileImporter {
       return;
     }
     // Earlier files of this group count: they are visible inside the transaction.
-    const already = p.member ? undefined : (this.s.findComplete.get(result.sha256) as { id: number } | undefined);
+    const already = result.sha256 ? (this.s.findComplete.get(result.sha256) as { id: number } | undefined) : undefined;
     if (already) {
       result.status = 'duplicate';
       result.error = `identical to input #${already.id} (same SHA-256), already imported`;
@@ -418,8 +439,8 @@ export class FileImporter {
       end = parseFile(parseInput(p), l.open, consume);
     }
     result.format = end.format;
-    if (p.member) {
-      if (!end.source) throw new Error('the member was not read to its end');
+    if (p.member || (channel !== null && !channel.hashFirst)) {
+      if (!end.source) throw new Error(`the ${p.member ? 'member' : 'file'} was not read to its end`);
       result.sha256 = end.source.sha256;
       if (end.source.problem) {
         const problem = end.source.problem as ArchiveProblem;
@@ -427,7 +448,7 @@ export class FileImporter {
       }
       // Identical to a file already in the case (earlier in this group too): rolled back.
       const already = this.s.findComplete.get(result.sha256) as { id: number } | undefined;
-      if (already) throw new DuplicateMember(already.id, result.sha256);
+      if (already) throw new IdenticalOnceRead(already.id, result.sha256);
     }
     for (const n of end.notes) notes.add(n.level, n.reason, n.ref ?? null);
     result.hosts = [...hosts].sort();

@@ -40,6 +40,12 @@ export interface ImportOptions {
   archiveLimits?: Partial<ArchiveLimits>;
   /** Inputs of at least this many bytes in all get the background checkpointer (default CHECKPOINT_MIN_BYTES). */
   checkpointMinBytes?: number;
+  /**
+   * Whether a file a parse worker reads is hashed before its records (true) or as they are
+   * read (false). Default: first only when its size is that of a file the case holds or of
+   * another input, i.e. when it may be a file already imported (decision 70).
+   */
+  hashFirst?: boolean;
 }
 
 export interface ImportSummary {
@@ -114,6 +120,9 @@ class ImportRun {
   readonly results: FileImportResult[] = [];
   /** Every member's result, for its container's summary. */
   private readonly byMember = new Map<Prepared, FileImportResult>();
+  /** Sizes of the files the case held when the import began, and of the inputs seen since. */
+  private readonly caseSizes: Set<number>;
+  private readonly inputSizes = new Map<number, number>();
   fileCount = 0;
 
   constructor(
@@ -124,6 +133,16 @@ class ImportRun {
     this.minBytes = options.workerMinBytes ?? DEFAULT_WORKER_MIN_BYTES;
     this.poolSize = Math.max(1, options.workers ?? availableParallelism());
     this.limits = { ...DEFAULT_LIMITS, ...options.archiveLimits };
+    this.caseSizes = this.importer.completeSizes();
+  }
+
+  /**
+   * Whether a file may be one already imported, so worth hashing before it is read: only a
+   * file of the same size can be identical. Otherwise it is hashed as it is parsed, and
+   * checked once read (a file of this import stored meanwhile is still caught then).
+   */
+  private hashFirst(p: Prepared): boolean {
+    return this.options.hashFirst ?? (this.caseSizes.has(p.size) || (this.inputSizes.get(p.size) ?? 0) > 1);
   }
 
   private base(): ImportProgress {
@@ -152,6 +171,7 @@ class ImportRun {
   importFiles(list: readonly Prepared[]): void {
     const start = this.files.length;
     this.files.push(...list);
+    for (const p of list) this.inputSizes.set(p.size, (this.inputSizes.get(p.size) ?? 0) + 1);
     const end = this.files.length;
     const lookahead = this.poolSize * 2; // each worker: the file it parses and the next one
     const submitAhead = (i: number) => {
@@ -161,11 +181,12 @@ class ImportRun {
         this.pool ??= new ParsePool(this.poolSize);
         const input = parseInput(next);
         if (this.splits(next, input)) {
-          this.channels.set(j, this.pool.submitSplit(input, this.poolSize));
+          this.channels.set(j, this.pool.submitSplit(input, this.poolSize, this.hashFirst(next)));
           continue;
         }
-        const control = isMember(next.ref) ? this.unpacker().connectPort() : null;
-        this.channels.set(j, this.pool.submit(input, control));
+        const member = isMember(next.ref);
+        const control = member ? this.unpacker().connectPort() : null;
+        this.channels.set(j, this.pool.submit(input, control, !member && this.hashFirst(next)));
       }
     };
     const member = (i: number): GroupMember => {

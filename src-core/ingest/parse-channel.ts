@@ -12,10 +12,24 @@ type Message =
   | { type: 'hash'; sha256: string }
   | { type: 'batch'; batch: Batch }
   | { type: 'end'; end: ParseEnd }
-  | { type: 'error'; message: string };
+  | { type: 'error'; message: string; sha256?: string | null };
 
-/** The importing thread's end of one file's parse: its hash, then its batches in order. */
+/** A parse worker's failure on a file, with the file's hash when it could be taken. */
+export class ParseFailed extends Error {
+  constructor(
+    message: string,
+    readonly sha256: string | null,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The importing thread's end of one file's parse: its hash first (when `hashFirst`, else
+ * in its end's `source`), then its batches in order.
+ */
 export interface FileChannel {
+  readonly hashFirst: boolean;
   sha256(): string;
   batches(): Generator<Batch, ParseEnd>;
   close(): void;
@@ -25,7 +39,11 @@ export class ParseChannel implements FileChannel {
   private readonly rx: SyncReceiver;
   private done = false;
 
-  constructor(port: MessagePort, signal: SharedArrayBuffer) {
+  constructor(
+    port: MessagePort,
+    signal: SharedArrayBuffer,
+    readonly hashFirst: boolean,
+  ) {
     this.rx = new SyncReceiver(port, signal, 'the parse worker');
   }
 
@@ -43,7 +61,7 @@ export class ParseChannel implements FileChannel {
     const m = this.receive();
     if (m.type === 'hash') return m.sha256;
     this.done = true;
-    throw new Error(m.type === 'error' ? m.message : `parse worker protocol: ${m.type} before the file's hash`);
+    throw m.type === 'error' ? new ParseFailed(m.message, m.sha256 ?? null) : new Error(`parse worker protocol: ${m.type} before the file's hash`);
   }
 
   /** Yields the file's batches; returns what the parser knew at the end. */
@@ -61,7 +79,7 @@ export class ParseChannel implements FileChannel {
     if (m.type === 'batch') return m;
     this.done = true;
     if (m.type === 'end') return m;
-    throw new Error(m.type === 'error' ? m.message : 'parse worker protocol: a second hash');
+    throw m.type === 'error' ? new ParseFailed(m.message, m.sha256 ?? null) : new Error('parse worker protocol: a second hash');
   }
 
   /** Stops the worker's work on this file if it is not finished, frees the port. */
@@ -77,6 +95,10 @@ export class ParseChannel implements FileChannel {
  */
 export class SplitChannel implements FileChannel {
   constructor(private readonly parts: ParseChannel[]) {}
+
+  get hashFirst(): boolean {
+    return this.parts[0]!.hashFirst;
+  }
 
   sha256(): string {
     return this.parts[0]!.sha256();
@@ -114,7 +136,9 @@ function mergeEnds(ends: ParseEnd[]): ParseEnd {
     seen.add(key);
     return true;
   });
-  return { ...ends[0]!, notes, bytesRead: Math.max(...ends.map((e) => e.bytesRead)) };
+  // Only the first part hashes the file (when it is not hashed first).
+  const source = ends.find((e) => e.source !== null)?.source ?? null;
+  return { ...ends[0]!, notes, bytesRead: Math.max(...ends.map((e) => e.bytesRead)), source };
 }
 
 export class ParsePool {
@@ -149,17 +173,18 @@ export class ParsePool {
    * An archive member comes with a control port to the unpack worker, which reads it.
    */
   /** Hands one file to `parts` workers, each parsing its share of the batches (decision 55). */
-  submitSplit(input: ParseInput, parts: number): SplitChannel {
+  submitSplit(input: ParseInput, parts: number, hashFirst: boolean): SplitChannel {
     ParsePool.split++;
-    return new SplitChannel(Array.from({ length: parts }, (_, index) => this.submit({ ...input, part: { index, of: parts } }, null)));
+    return new SplitChannel(Array.from({ length: parts }, (_, index) => this.submit({ ...input, part: { index, of: parts } }, null, hashFirst)));
   }
 
-  submit(input: ParseInput, unpack: MessagePort | null): ParseChannel {
+  /** `hashFirst`: the file's hash before its batches (files on disk that may be in the case already; decision 70). */
+  submit(input: ParseInput, unpack: MessagePort | null, hashFirst: boolean): ParseChannel {
     const { port1, port2 } = new MessageChannel();
     const signal = newSignal();
-    const job: ParseJob = { input, port: port2, signal, unpack };
+    const job: ParseJob = { input, port: port2, signal, unpack, hashFirst };
     this.worker().postMessage(job, unpack ? [port2, unpack] : [port2]);
-    return new ParseChannel(port1, signal);
+    return new ParseChannel(port1, signal, hashFirst);
   }
 
   close(): void {

@@ -137,3 +137,81 @@ describe('file groups', () => {
     expect(logged.map((r) => r.sha256)).toEqual(files.map((f) => sha256File(f)));
   });
 });
+
+// Decision 70: a file a parse worker reads is hashed as it is parsed, unless its size is
+// that of a file in the case or of another input (it may be one already imported).
+describe('hashing as the file is parsed', () => {
+  const phases = (opts: { workerMinBytes: number; workers: number; hashFirst?: boolean }) => {
+    const seen: Array<{ file: string | null; phase: string; records: number }> = [];
+    return { seen, opts: { ...opts, onProgress: (p: { file: string | null; phase: string; records: number }) => seen.push(p) } };
+  };
+  const hashed = (seen: Array<{ file: string | null; phase: string }>, file: string) => seen.some((p) => p.file === file && p.phase === 'hashing');
+  const read = (seen: Array<{ file: string | null; phase: string; records: number }>, file: string) =>
+    seen.some((p) => p.file === file && p.phase === 'reading' && p.records > 0);
+
+  it('logs the hash of files of new sizes without a hashing pass before them, whole and split between workers', () => {
+    const { db, dir } = setup();
+    const files = [ndjson(dir, 'a.ndjson', 'WS01', 40, 'alpha'), ndjson(dir, 'b.ndjson', 'WS02', 900, 'beta')];
+    const { seen, opts } = phases({ workerMinBytes: 0, workers: 2 });
+    const splitBefore = ParsePool.split;
+    const s = importFiles(db, files, { ...opts, splitMinBytes: 100 * 1024 });
+    expect(ParsePool.split - splitBefore).toBe(1); // b.ndjson, by both workers
+    expect(s.files.map((f) => f.status)).toEqual(['complete', 'complete']);
+    expect(s.files.map((f) => f.sha256)).toEqual(files.map((f) => sha256File(f)));
+    const logged = db.prepare('SELECT sha256 FROM input_file ORDER BY id').pluck().all();
+    expect(logged).toEqual(files.map((f) => sha256File(f)));
+    expect(files.map((f) => hashed(seen, f))).toEqual([false, false]);
+    expect(count(db, 'SELECT count(*) AS n FROM process_event WHERE implied = 0')).toBe(940);
+  });
+
+  it('hashes first, and does not read, a file of the size of one the case holds that is that file', () => {
+    const { db, dir } = setup();
+    const a = ndjson(dir, 'a.ndjson', 'WS01', 60, 'alpha');
+    importFiles(db, [a], { workerMinBytes: 0, workers: 2 });
+    const { seen, opts } = phases({ workerMinBytes: 0, workers: 2 });
+    const again = importFiles(db, [a], opts);
+    expect(again.files[0]).toMatchObject({ status: 'duplicate', sha256: sha256File(a), error: 'identical to input #1 (same SHA-256), already imported' });
+    expect(hashed(seen, a)).toBe(true);
+    expect(read(seen, a)).toBe(false);
+    expect(count(db, 'SELECT count(*) AS n FROM process_event WHERE implied = 0')).toBe(60);
+  });
+
+  it('hashes first two inputs of one size: the copy is not read', () => {
+    const { db, dir } = setup();
+    const a = ndjson(dir, 'a.ndjson', 'WS01', 60, 'alpha');
+    const copy = path.join(dir, 'copy.ndjson');
+    fs.copyFileSync(a, copy);
+    const { seen, opts } = phases({ workerMinBytes: 0, workers: 2 });
+    const s = importFiles(db, [a, copy], opts);
+    expect(s.files.map((f) => f.status)).toEqual(['complete', 'duplicate']);
+    expect([hashed(seen, a), hashed(seen, copy), read(seen, copy)]).toEqual([true, true, false]);
+  });
+
+  it('rolls back a file found identical once read, alone in its group and inside a group of several', () => {
+    const { db, dir } = setup();
+    const files = [ndjson(dir, 'a.ndjson', 'WS01', 60, 'alpha'), ndjson(dir, 'b.ndjson', 'WS02', 30, 'beta')];
+    importFiles(db, files, { workerMinBytes: 0, workers: 2 });
+    const events = count(db, 'SELECT count(*) AS n FROM process_event');
+    const keys = count(db, 'SELECT count(*) AS n FROM record_key');
+    // hashFirst: false stands for a copy the size check could not foresee (e.g. one stored
+    // by this import after the file was handed to its worker).
+    for (const group of [[files[0]!], files]) {
+      const { seen, opts } = phases({ workerMinBytes: 0, workers: 2, hashFirst: false });
+      const s = importFiles(db, group, opts);
+      expect(s.files.map((f) => f.status)).toEqual(group.map(() => 'duplicate'));
+      expect(s.files.map((f) => f.sha256)).toEqual(group.map((f) => sha256File(f)));
+      expect(s.files.map((f) => f.stored)).toEqual(group.map(() => 0));
+      expect(group.every((f) => read(seen, f))).toBe(true); // read, then rolled back
+      expect(s.files[0]!.error).toBe('identical to input #1 (same SHA-256), already imported');
+    }
+    expect(count(db, 'SELECT count(*) AS n FROM process_event')).toBe(events);
+    expect(count(db, 'SELECT count(*) AS n FROM record_key')).toBe(keys);
+    const rows = db.prepare('SELECT status, sha256, records FROM input_file ORDER BY id').all();
+    expect(rows).toEqual([
+      ...files.map((f) => ({ status: 'complete', sha256: sha256File(f), records: files.indexOf(f) === 0 ? 60 : 30 })),
+      { status: 'duplicate', sha256: sha256File(files[0]!), records: 0 },
+      ...files.map((f) => ({ status: 'duplicate', sha256: sha256File(f), records: 0 })),
+    ]);
+  });
+});
+

@@ -38,7 +38,7 @@ describe.runIf(process.platform === 'linux')('thread priority', () => {
     const csv = `${corpus('csv')}/defender/advanced_hunting_test.csv`;
     const det = detectHead(readHead(csv));
     expect(det.family).toBe('defender-csv');
-    const channels = [0, 1].map(() => pool.submit({ ref: fileRef(csv), det, size: fs.statSync(csv).size, hostHint: null }, null));
+    const channels = [0, 1].map(() => pool.submit({ ref: fileRef(csv), det, size: fs.statSync(csv).size, hostHint: null }, null, true));
     try {
       // Both workers parse a file: wait for them to have started.
       for (const c of channels) {
