@@ -86,8 +86,21 @@ export function willParse(p: Prepared): boolean {
   return p.det !== null && p.det.family !== 'unknown' && !p.member?.problem && p.metadata === null;
 }
 
-export function parseInput(p: Prepared): ParseInput {
-  return { ref: p.ref, det: p.det!, size: p.size, hostHint: p.hostHint };
+export function parseInput(p: Prepared, everyImplied = false): ParseInput {
+  // A member is read once, through the unpack worker: never read again for a retry
+  // (decision 71), so its implied processes all come with it.
+  return { ref: p.ref, det: p.det!, size: p.size, hostHint: p.hostHint, everyImplied: everyImplied || p.member !== null };
+}
+
+/**
+ * A duplicate record of a file parsed with repeated implied processes left out names
+ * one the case has no row for (decision 71): the file is stored again, read on this
+ * thread with every implied process.
+ */
+class ImpliedOwed extends Error {
+  constructor() {
+    super('a duplicate record names an implied process the case lacks: the file is read again');
+  }
 }
 
 /** A member or file identical to one already in the case, found once it was read: rolled back. */
@@ -117,6 +130,12 @@ type Progress = (p: Partial<ImportProgress>) => void;
 
 const now = () => new Date().toISOString();
 
+/** A result's counts back to nothing stored (a file rolled back). */
+function clearCounts(r: FileImportResult): void {
+  Object.assign(r, { records: 0, stored: 0, duplicates: 0, skipped: 0, failed: 0, hosts: [], notes: [] });
+  r.timeMin = r.timeMax = null;
+}
+
 /** One file of a group: what was found out about it, where its batches come from. */
 export interface GroupMember {
   p: Prepared;
@@ -138,6 +157,8 @@ interface Logged extends GroupMember {
   fileId: number;
   /** Its place among the group's members. */
   index: number;
+  /** Stored again after ImpliedOwed: read on this thread, every implied process kept. */
+  retried?: boolean;
 }
 
 /** What a group stored: results for its first `done` members, in order. */
@@ -147,10 +168,16 @@ export interface GroupOutcome {
 }
 
 export class FileImporter {
+  /** Files stored again after ImpliedOwed (the tests check when it happens). */
+  static retries = 0;
   private readonly writer: EventWriter;
   private readonly s;
 
-  constructor(private readonly db: Db) {
+  /** `everyImplied`: parse with every implied process (ImportOptions.everyImplied). */
+  constructor(
+    private readonly db: Db,
+    private readonly everyImplied = false,
+  ) {
     this.writer = new EventWriter(db);
     this.s = {
       findComplete: db.prepare("SELECT id FROM input_file WHERE sha256 = ? AND status = 'complete' ORDER BY id LIMIT 1"),
@@ -223,7 +250,16 @@ export class FileImporter {
       }
     })();
     try {
-      const taken = this.db.transaction(() => this.storeGroup(logged, budgetMs)).immediate();
+      let taken: number;
+      try {
+        taken = this.db.transaction(() => this.storeGroup(logged, budgetMs)).immediate();
+      } catch (err) {
+        // A file alone in its group (no savepoint) to be read again: the group's
+        // rollback was its own.
+        if (!(err instanceof ImpliedOwed && logged.length === 1)) throw err;
+        this.retry(logged[0]!);
+        taken = this.db.transaction(() => this.storeGroup(logged, budgetMs)).immediate();
+      }
       if (taken < logged.length) done = logged[taken]!.index;
     } catch (err) {
       // A file alone in its group (no savepoint) found identical once read: the group's
@@ -280,7 +316,13 @@ export class FileImporter {
         return j;
       }
       try {
-        inSavepoint(l); // a failure rolls back this file alone
+        try {
+          inSavepoint(l); // a failure rolls back this file alone
+        } catch (err) {
+          if (!(err instanceof ImpliedOwed)) throw err;
+          this.retry(l);
+          inSavepoint(l);
+        }
       } catch (err) {
         // Rows the caches point to may be gone with the savepoint.
         this.writer.reset();
@@ -300,6 +342,14 @@ export class FileImporter {
       this.s.insertFile.run(display, size, sha256, format, encoding, now(), m?.containerId ?? null, m?.name ?? null, m?.index ?? null)
         .lastInsertRowid,
     );
+  }
+
+  /** Readies a file rolled back by ImpliedOwed to be stored again. */
+  private retry(l: Logged): void {
+    FileImporter.retries++;
+    this.writer.reset();
+    l.retried = true;
+    clearCounts(l.result);
   }
 
   /** Logs a file rolled back because it was found identical to one in the case once read. */
@@ -341,8 +391,8 @@ export class FileImporter {
 
   /** A file rolled back: its result says so, and why. */
   private failed(r: FileImportResult, err: Error): void {
-    Object.assign(r, { status: 'failed', records: 0, stored: 0, duplicates: 0, skipped: 0, failed: 0, hosts: [], notes: [] });
-    r.timeMin = r.timeMax = null;
+    clearCounts(r);
+    r.status = 'failed';
     // A file hashed as it was parsed: its hash, if the worker could still take it.
     if (err instanceof ParseFailed && err.sha256 !== null && !r.sha256) r.sha256 = err.sha256;
     r.error = `import failed, nothing stored from this file: ${err.message}`;
@@ -357,7 +407,7 @@ export class FileImporter {
       return;
     }
     const det = p.det!;
-    const channel = p.size > 0 && willParse(p) ? l.channel() : null;
+    const channel = !l.retried && p.size > 0 && willParse(p) ? l.channel() : null;
     if (p.member || (channel !== null && !channel.hashFirst)) {
       // Hashed as it is read, by the unpack worker or the parse worker (below); an empty
       // member needs no reading.
@@ -402,6 +452,9 @@ export class FileImporter {
     const { p, fileId, result, progress } = l;
     const notes = new NoteLog();
     const hosts = new Set<string>();
+    // What the parse left out (decision 71): a worker's file leaves repeats out, and so
+    // does this thread's, unless the file is read again or is a member.
+    const everyImplied = this.everyImplied || l.retried === true || p.member !== null;
     const consume = (batch: Batch) => {
       for (const o of batch.outcomes) {
         result.records++;
@@ -412,6 +465,7 @@ export class FileImporter {
           result.failed++;
           notes.add('error', o[2], o[3] ? `${o[1]}: ${o[3]}` : o[1]);
         } else if (this.writer.writeWire(fileId, o[2]) === 'duplicate') {
+          if (!everyImplied && this.writer.owesImplied(o[2])) throw new ImpliedOwed();
           result.duplicates++;
         } else {
           result.stored++;
@@ -436,7 +490,7 @@ export class FileImporter {
       }
       end = r.value;
     } else {
-      end = parseFile(parseInput(p), l.open, consume);
+      end = parseFile(parseInput(p, everyImplied), l.open, consume);
     }
     result.format = end.format;
     if (p.member || (channel !== null && !channel.hashFirst)) {

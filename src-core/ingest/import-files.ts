@@ -46,6 +46,11 @@ export interface ImportOptions {
    * another input, i.e. when it may be a file already imported (decision 70).
    */
   hashFirst?: boolean;
+  /**
+   * Hand every implied process to the writer, repeats too, as before decision 71 (tests
+   * compare both ways; the default leaves repeats out).
+   */
+  everyImplied?: boolean;
 }
 
 export interface ImportSummary {
@@ -129,7 +134,7 @@ class ImportRun {
     private readonly db: Db,
     private readonly options: ImportOptions,
   ) {
-    this.importer = new FileImporter(db);
+    this.importer = new FileImporter(db, options.everyImplied === true);
     this.minBytes = options.workerMinBytes ?? DEFAULT_WORKER_MIN_BYTES;
     this.poolSize = Math.max(1, options.workers ?? availableParallelism());
     this.limits = { ...DEFAULT_LIMITS, ...options.archiveLimits };
@@ -179,7 +184,7 @@ class ImportRun {
         const next = this.files[j]!;
         if (this.channels.has(j) || !this.wantsWorker(next)) continue;
         this.pool ??= new ParsePool(this.poolSize);
-        const input = parseInput(next);
+        const input = parseInput(next, this.options.everyImplied === true);
         if (this.splits(next, input)) {
           this.channels.set(j, this.pool.submitSplit(input, this.poolSize, this.hashFirst(next)));
           continue;

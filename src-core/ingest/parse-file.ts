@@ -1,7 +1,7 @@
 // One file or archive member → batches of outcomes ready for the writer: records mapped and
 // encoded (store/wire.ts), skips with their reason, bad records with their location. Pure
 // work with no database, so it runs on the importing thread or in a parse worker.
-import { toWire, type WireRecord } from '../store/wire.js';
+import { isImpliedWire, toWire, type WireItem, type WireRecord } from '../store/wire.js';
 import type { Detection } from './detect.js';
 import { isBad, openRecordStream, UNREAD, type FileNote } from './record-stream.js';
 import { RecordError } from './mappers/types.js';
@@ -52,6 +52,8 @@ export interface ParseInput {
   hostHint: HostHint | null;
   /** Set when the file is split between parse workers. */
   part?: ParsePart;
+  /** Hand out every implied process, repeats too (a file read again; decision 71). */
+  everyImplied?: boolean;
 }
 
 /** Opens a file on disk, or a member through the unpack worker. */
@@ -65,11 +67,46 @@ export function sourceOpener(unpack: UnpackClient | null): (input: ParseInput) =
 
 const BATCH_RECORDS = 250;
 
+/** Bound on the implied processes a file remembers (memory must not grow with the file). */
+const IMPLIED_SEEN_MAX = 100_000;
+
+/**
+ * Drops the implied processes this file has already handed out (decision 71). Defender
+ * repeats a process's InitiatingProcess* columns on every event it caused (90 % of the
+ * fleet's implied items are repeats), and the writer stores only the first of each: the
+ * rest would only cross threads to be dropped there. An implied process without a key
+ * is never dropped (the writer stores each of those). The writer stores nothing of a
+ * duplicate record, so when the first record naming a process is one and the case does
+ * not hold that process's implied row, it asks for the file again with every implied
+ * process (`ParseInput.everyImplied`): what is stored is exactly what it was.
+ */
+function impliedFilter(): (record: WireRecord) => WireRecord {
+  const seen = new Set<string>();
+  const fresh = (w: WireItem): boolean => {
+    if (!isImpliedWire(w) || typeof w[5] !== 'string') return true;
+    // A flat copy: the host is a slice of the decoded chunk, and a key built from it
+    // would keep that whole chunk alive for as long as the key is remembered.
+    const key = (' ' + w[1] + '\u0000' + w[5]).slice(1);
+    if (seen.has(key)) return false;
+    if (seen.size >= IMPLIED_SEEN_MAX) seen.clear();
+    seen.add(key);
+    return true;
+  };
+  return (record) => {
+    const items = record.items;
+    for (let i = 0; i < items.length; i++) {
+      if (!fresh(items[i]!)) return { key: record.key, items: items.filter((w, j) => j < i || (j > i && fresh(w))) };
+    }
+    return record;
+  };
+}
+
 /** Parses and maps a whole file or member, handing out batches; returns what is known at the end. */
 export function parseFile(input: ParseInput, open: (input: ParseInput) => ByteSource, emit: (b: Batch) => void): ParseEnd {
   const part = input.part;
   const mine = part ? (record: number) => Math.floor(record / BATCH_RECORDS) % part.of === part.index : undefined;
   const stream = openRecordStream({ open: () => open(input), hostHint: input.hostHint, wanted: mine }, input.det);
+  const fresh = input.everyImplied ? (r: WireRecord) => r : impliedFilter();
   let outcomes: Outcome[] = [];
   let record = 0;
   try {
@@ -82,7 +119,7 @@ export function parseFile(input: ParseInput, open: (input: ParseInput) => ByteSo
       } else {
         try {
           const mapped = rec.map();
-          outcomes.push('skip' in mapped ? ['s', rec.ref, mapped.skip] : ['r', rec.ref, toWire(mapped.items)]);
+          outcomes.push('skip' in mapped ? ['s', rec.ref, mapped.skip] : ['r', rec.ref, fresh(toWire(mapped.items))]);
         } catch (err) {
           if (err instanceof RecordError) outcomes.push(['e', rec.ref, err.message, err.detail]);
           else outcomes.push(['e', rec.ref, 'record could not be mapped', (err as Error).message]);

@@ -5,7 +5,7 @@ import type { Statement } from 'better-sqlite3';
 import type { Db } from './case-db.js';
 import type { MappedItem } from '../model/events.js';
 import { hostKey } from '../normalize/values.js';
-import { toWire, type WireItem, type WireRecord } from './wire.js';
+import { isImpliedWire, toWire, type WireItem, type WireRecord } from './wire.js';
 
 
 /** Bound on the identity caches so memory does not grow with the input. */
@@ -34,7 +34,7 @@ export class EventWriter {
 
   private readonly s: {
     hostGet: Statement; hostIns: Statement; hostNameIns: Statement; hostDirty: Statement;
-    procGet: Statement; procIns: Statement; keyIns: Statement;
+    procGet: Statement; impliedGet: Statement; procIns: Statement; keyIns: Statement;
     process: Statement; implied: Statement; network: Statement; file: Statement;
     image: Statement; service: Statement; end: Statement;
   };
@@ -52,6 +52,7 @@ export class EventWriter {
       hostNameIns: p('INSERT OR IGNORE INTO host_name (host_id, name) VALUES (?, ?)'),
       hostDirty: p('UPDATE host SET resolved = 0 WHERE id = ?'),
       procGet: p('SELECT id FROM proc WHERE host_id = ? AND key = ?'),
+      impliedGet: p('SELECT 1 FROM process_event WHERE proc_id = ? AND implied = 1').pluck(),
       // A key the cache misses is mostly new: insert first, read only when it was not.
       procIns: p('INSERT INTO proc (host_id, key) VALUES (?, ?) ON CONFLICT DO NOTHING RETURNING id').pluck(),
       keyIns: p('INSERT OR IGNORE INTO record_key (key, file_id) VALUES (?, ?)'),
@@ -117,6 +118,27 @@ export class EventWriter {
   /** Claims a record identity for `fileId`. False when the case already holds it. */
   claim(key: string, fileId: number): boolean {
     return this.s.keyIns.run(key, fileId).changes > 0;
+  }
+
+  /**
+   * Whether a record the case already holds names an implied process the case has no
+   * row for. Its file was parsed with repeats of implied processes left out (decision
+   * 71): the writer drops a duplicate whole, so a later record of the file naming the
+   * same process would have brought that row, and now comes without it. Looks only;
+   * creates no host or process identity.
+   */
+  owesImplied(record: WireRecord): boolean {
+    for (const w of record.items) {
+      if (!isImpliedWire(w) || typeof w[5] !== 'string') continue;
+      const hostId = this.hostBySpelling.get(w[1]) ?? this.hostIds.get(this.hostKeyOf(w[1])) ??
+        (this.s.hostGet.get(this.hostKeyOf(w[1])) as { id: number } | undefined)?.id;
+      if (hostId === undefined) return true;
+      const procId = this.procIds.get(hostId)?.get(w[5]) ?? (this.s.procGet.get(hostId, w[5]) as { id: number } | undefined)?.id;
+      if (procId === undefined) return true;
+      if (this.impliedSeen.has(procId)) continue;
+      if (this.s.impliedGet.get(procId) === undefined) return true;
+    }
+    return false;
   }
 
   /** Writes the items mapped from one source record (see toWire). */
