@@ -52,10 +52,10 @@ export class ParseChannel implements FileChannel {
   }
 
   /**
-   * A file's SHA-256, which the worker sends before any batch: the importing thread
-   * needs it first (a file already in the case is not read again), and hashing there
-   * would read every file twice on the thread that writes. (Not for archive members:
-   * their hash comes with the end.)
+   * A file's SHA-256, which the worker sends before any batch when `hashFirst` (a file
+   * that may be in the case already is then not read again; decision 70). Hashing on
+   * this thread would read the file twice on the thread that writes. Other files, and
+   * archive members, have their hash in their end.
    */
   sha256(): string {
     const m = this.receive();
