@@ -5,6 +5,7 @@ import { isImpliedWire, toWire, type WireItem, type WireRecord } from '../store/
 import type { Detection } from './detect.js';
 import { isBad, openRecordStream, UNREAD, type FileNote } from './record-stream.js';
 import { RecordError } from './mappers/types.js';
+import { ImpliedMemo } from './implied-memo.js';
 import { openFileSource, type ByteSource, type SourceEnd } from './text/byte-source.js';
 import { isMember, type SourceRef } from './archive/refs.js';
 import type { HostHint } from './archive/layout.js';
@@ -67,9 +68,6 @@ export function sourceOpener(unpack: UnpackClient | null): (input: ParseInput) =
 
 const BATCH_RECORDS = 250;
 
-/** Bound on the implied processes a file remembers (memory must not grow with the file). */
-const IMPLIED_SEEN_MAX = 100_000;
-
 /**
  * Drops the implied processes this file has already handed out (decision 71). Defender
  * repeats a process's InitiatingProcess* columns on every event it caused (90 % of the
@@ -80,18 +78,8 @@ const IMPLIED_SEEN_MAX = 100_000;
  * not hold that process's implied row, it asks for the file again with every implied
  * process (`ParseInput.everyImplied`): what is stored is exactly what it was.
  */
-function impliedFilter(): (record: WireRecord) => WireRecord {
-  const seen = new Set<string>();
-  const fresh = (w: WireItem): boolean => {
-    if (!isImpliedWire(w) || typeof w[5] !== 'string') return true;
-    // A flat copy: the host is a slice of the decoded chunk, and a key built from it
-    // would keep that whole chunk alive for as long as the key is remembered.
-    const key = (' ' + w[1] + '\u0000' + w[5]).slice(1);
-    if (seen.has(key)) return false;
-    if (seen.size >= IMPLIED_SEEN_MAX) seen.clear();
-    seen.add(key);
-    return true;
-  };
+function impliedFilter(memo: ImpliedMemo): (record: WireRecord) => WireRecord {
+  const fresh = (w: WireItem): boolean => !isImpliedWire(w) || typeof w[5] !== 'string' || memo.add(w[1], w[5]);
   return (record) => {
     const items = record.items;
     for (let i = 0; i < items.length; i++) {
@@ -105,8 +93,10 @@ function impliedFilter(): (record: WireRecord) => WireRecord {
 export function parseFile(input: ParseInput, open: (input: ParseInput) => ByteSource, emit: (b: Batch) => void): ParseEnd {
   const part = input.part;
   const mine = part ? (record: number) => Math.floor(record / BATCH_RECORDS) % part.of === part.index : undefined;
-  const stream = openRecordStream({ open: () => open(input), hostHint: input.hostHint, wanted: mine }, input.det);
-  const fresh = input.everyImplied ? (r: WireRecord) => r : impliedFilter();
+  // The mapper skips building what the filter would drop (decision 72).
+  const memo = input.everyImplied ? undefined : new ImpliedMemo();
+  const stream = openRecordStream({ open: () => open(input), hostHint: input.hostHint, wanted: mine, implied: memo }, input.det);
+  const fresh = memo ? impliedFilter(memo) : (r: WireRecord) => r;
   let outcomes: Outcome[] = [];
   let record = 0;
   try {

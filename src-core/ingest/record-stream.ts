@@ -7,7 +7,7 @@ import { readJsonRecords } from './json/json-records.js';
 import { isUnread } from './json/json-record.js';
 import { canonicalJson } from './json/canonical.js';
 import { parseJson } from './json/big-json.js';
-import { defenderColumn, mapDefender } from './mappers/defender.js';
+import { defenderColumn, mapDefender, type KnownImplied } from './mappers/defender.js';
 import { isFlatWindowsEvent, jsonDialect, mapJsonRecord } from './mappers/json-record.js';
 import { RecordError, skip, type MapResult } from './mappers/types.js';
 import { isUsedWinEvent, mapWinEvent, unusedReason } from './mappers/windows-event.js';
@@ -31,6 +31,8 @@ export interface StreamInput {
    * UNREAD, without being parsed (a file split between parse workers). Absent: all.
    */
   wanted?: (record: number) => boolean;
+  /** The implied processes the file has handed out: the Defender mapper builds no repeat of them (decision 72). */
+  implied?: KnownImplied;
 }
 
 export interface SourceRecord {
@@ -115,7 +117,7 @@ function csvStream(input: StreamInput, det: Detection): RecordStream {
       if (isDefender) {
         yield {
           ref,
-          map: () => mapDefender(obj, null, { ref, fallbackKey: 'ReportId' in obj ? null : `csv#${canonicalJson(obj)}` }),
+          map: () => mapDefender(obj, null, { ref, fallbackKey: 'ReportId' in obj ? null : `csv#${canonicalJson(obj)}`, known: input.implied }),
         };
       } else {
         if (!zoneWarned && typeof obj['@timestamp'] === 'string' && !/(Z|[+-]\d\d:?\d\d)$/.test(obj['@timestamp'])) {

@@ -71,11 +71,8 @@ function signatureOf(status: unknown, signerType: unknown): { signature: Signatu
   return { signature: signatureFrom(undefined, status), signer: clean(signerType) };
 }
 
-/** The InitiatingProcess* columns as a process identity and an implied instance. */
-function initiating(row: DefenderRow, host: string, ref: string, source: string): ImpliedProcess | null {
-  const pid = parsePid(row['InitiatingProcessId']);
-  const created = time(row, 'InitiatingProcessCreationTime');
-  const proc = pidTimeKey(pid, created);
+/** The InitiatingProcess* columns as an implied instance (`proc`: their process identity). */
+function initiating(row: DefenderRow, host: string, ref: string, source: string, pid: number | null, created: string | null, proc: string | null): ImpliedProcess | null {
   if (proc === null || created === null) return null;
   const name = clean(row['InitiatingProcessFileName']);
   const parentName = clean(row['InitiatingProcessParentFileName']);
@@ -109,10 +106,20 @@ function parseAdditional(value: unknown): Record<string, unknown> {
   }
 }
 
+/** Implied processes already handed out for this file (by host spelling and process key). */
+export interface KnownImplied {
+  has(host: string, proc: string): boolean;
+}
+
 export interface DefenderContext {
   ref: string;
   /** Used when the row has no ReportId: the caller's content key. */
   fallbackKey: string | null;
+  /**
+   * The parser drops an implied process it has handed out already (decision 71): one
+   * known here is not built at all (decision 72). The event still names it as its actor.
+   */
+  known?: KnownImplied;
 }
 
 export function mapDefender(row: DefenderRow, table: string | null, ctx: DefenderContext): MapResult {
@@ -134,10 +141,15 @@ export function mapDefender(row: DefenderRow, table: string | null, ctx: Defende
     : ctx.fallbackKey;
   const source = `defender:${kind}`;
   const base = { host, time: timestamp, source, ref: ctx.ref, dedupeKey };
-  const actorImplied = initiating(row, host, ctx.ref, source);
+  const actorPid = parsePid(row['InitiatingProcessId']);
+  const actorCreated = time(row, 'InitiatingProcessCreationTime');
+  const actorProc = pidTimeKey(actorPid, actorCreated);
+  const actorImplied = actorProc !== null && ctx.known?.has(host, actorProc)
+    ? null
+    : initiating(row, host, ctx.ref, source, actorPid, actorCreated, actorProc);
   const actor = {
-    proc: actorImplied?.proc ?? null,
-    pid: parsePid(row['InitiatingProcessId']),
+    proc: actorProc,
+    pid: actorPid,
     path: joinFolder(clean(row['InitiatingProcessFolderPath']), clean(row['InitiatingProcessFileName'])),
   };
   const items: MappedItem[] = [];
