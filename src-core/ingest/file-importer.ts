@@ -130,6 +130,11 @@ type Progress = (p: Partial<ImportProgress>) => void;
 
 const now = () => new Date().toISOString();
 
+/** Whether a file's hash comes with its end: a member's, or one its parse worker takes as it reads (decision 70). */
+function hashedAtEnd(p: Prepared, channel: FileChannel | null): boolean {
+  return p.member !== null || (channel !== null && !channel.hashFirst);
+}
+
 /** A result's counts back to nothing stored (a file rolled back). */
 function clearCounts(r: FileImportResult): void {
   Object.assign(r, { records: 0, stored: 0, duplicates: 0, skipped: 0, failed: 0, hosts: [], notes: [] });
@@ -250,16 +255,9 @@ export class FileImporter {
       }
     })();
     try {
-      let taken: number;
-      try {
-        taken = this.db.transaction(() => this.storeGroup(logged, budgetMs)).immediate();
-      } catch (err) {
-        // A file alone in its group (no savepoint) to be read again: the group's
-        // rollback was its own.
-        if (!(err instanceof ImpliedOwed && logged.length === 1)) throw err;
-        this.retry(logged[0]!);
-        taken = this.db.transaction(() => this.storeGroup(logged, budgetMs)).immediate();
-      }
+      const store = () => this.db.transaction(() => this.storeGroup(logged, budgetMs)).immediate();
+      // A file alone in its group has no savepoint: ImpliedOwed rolls back the group, its own.
+      const taken = logged.length === 1 ? this.againIfOwed(logged[0]!, store) : store();
       if (taken < logged.length) done = logged[taken]!.index;
     } catch (err) {
       // A file alone in its group (no savepoint) found identical once read: the group's
@@ -316,13 +314,7 @@ export class FileImporter {
         return j;
       }
       try {
-        try {
-          inSavepoint(l); // a failure rolls back this file alone
-        } catch (err) {
-          if (!(err instanceof ImpliedOwed)) throw err;
-          this.retry(l);
-          inSavepoint(l);
-        }
+        this.againIfOwed(l, () => inSavepoint(l)); // a failure rolls back this file alone
       } catch (err) {
         // Rows the caches point to may be gone with the savepoint.
         this.writer.reset();
@@ -344,12 +336,21 @@ export class FileImporter {
     );
   }
 
-  /** Readies a file rolled back by ImpliedOwed to be stored again. */
-  private retry(l: Logged): void {
-    FileImporter.retries++;
-    this.writer.reset();
-    l.retried = true;
-    clearCounts(l.result);
+  /**
+   * Runs `store` (which stores `l` and rolls it back when it throws); once more, with the
+   * file read again on this thread with every implied process, if it threw ImpliedOwed.
+   */
+  private againIfOwed<T>(l: Logged, store: () => T): T {
+    try {
+      return store();
+    } catch (err) {
+      if (!(err instanceof ImpliedOwed)) throw err;
+      FileImporter.retries++;
+      this.writer.reset();
+      l.retried = true;
+      clearCounts(l.result);
+      return store();
+    }
   }
 
   /** Logs a file rolled back because it was found identical to one in the case once read. */
@@ -408,7 +409,7 @@ export class FileImporter {
     }
     const det = p.det!;
     const channel = !l.retried && p.size > 0 && willParse(p) ? l.channel() : null;
-    if (p.member || (channel !== null && !channel.hashFirst)) {
+    if (hashedAtEnd(p, channel)) {
       // Hashed as it is read, by the unpack worker or the parse worker (below); an empty
       // member needs no reading.
       if (p.size === 0) result.sha256 = EMPTY_SHA256;
@@ -493,7 +494,7 @@ export class FileImporter {
       end = parseFile(parseInput(p, everyImplied), l.open, consume);
     }
     result.format = end.format;
-    if (p.member || (channel !== null && !channel.hashFirst)) {
+    if (hashedAtEnd(p, channel)) {
       if (!end.source) throw new Error(`the ${p.member ? 'member' : 'file'} was not read to its end`);
       result.sha256 = end.source.sha256;
       if (end.source.problem) {

@@ -130,8 +130,8 @@ export class EventWriter {
   owesImplied(record: WireRecord): boolean {
     for (const w of record.items) {
       if (!isImpliedWire(w) || typeof w[5] !== 'string') continue;
-      const hostId = this.hostBySpelling.get(w[1]) ?? this.hostIds.get(this.hostKeyOf(w[1])) ??
-        (this.s.hostGet.get(this.hostKeyOf(w[1])) as { id: number } | undefined)?.id;
+      const key = this.hostKeyOf(w[1]);
+      const hostId = this.hostIds.get(key) ?? (this.s.hostGet.get(key) as { id: number } | undefined)?.id;
       if (hostId === undefined) return true;
       const procId = this.procIds.get(hostId)?.get(w[5]) ?? (this.s.procGet.get(hostId, w[5]) as { id: number } | undefined)?.id;
       if (procId === undefined) return true;

@@ -99,26 +99,12 @@ export function prefixed(head: Buffer, source: ByteSource): ByteSource {
   };
 }
 
-/**
- * A source whose first bytes are kept as they are read (up to `cap`), so a reader can look
- * ahead and the next reader start again from the first byte without a second read of the
- * file (or a second inflate of an archive member).
- */
-export function recording(source: ByteSource, cap: number): { source: ByteSource; replay: () => ByteSource | null } {
-  const kept: Buffer[] = [];
-  let keptBytes = 0;
-  let over = false;
-  let replayed = false;
-  const rec: ByteSource = {
+/** A source that shows `seen` every chunk as it is read (into `target` at `offset`). */
+export function tapped(source: ByteSource, seen: (chunk: Buffer) => void): ByteSource {
+  return {
     read(target, offset, length) {
       const n = source.read(target, offset, length);
-      if (n > 0 && !over && !replayed) {
-        if (keptBytes + n > cap) over = true;
-        else {
-          kept.push(Buffer.from(target.subarray(offset, offset + n)));
-          keptBytes += n;
-        }
-      }
+      if (n > 0) seen(target.subarray(offset, offset + n));
       return n;
     },
     get size() {
@@ -130,6 +116,26 @@ export function recording(source: ByteSource, cap: number): { source: ByteSource
     close: () => source.close(),
     end: () => source.end?.() ?? null,
   };
+}
+
+/**
+ * A source whose first bytes are kept as they are read (up to `cap`), so a reader can look
+ * ahead and the next reader start again from the first byte without a second read of the
+ * file (or a second inflate of an archive member).
+ */
+export function recording(source: ByteSource, cap: number): { source: ByteSource; replay: () => ByteSource | null } {
+  const kept: Buffer[] = [];
+  let keptBytes = 0;
+  let over = false;
+  let replayed = false;
+  const rec = tapped(source, (chunk) => {
+    if (over || replayed) return;
+    if (keptBytes + chunk.length > cap) over = true;
+    else {
+      kept.push(Buffer.from(chunk));
+      keptBytes += chunk.length;
+    }
+  });
   return {
     source: rec,
     replay() {

@@ -3,7 +3,7 @@
 // each file for a hashing pass before its first record.
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import { openFileSource, type ByteSource } from './byte-source.js';
+import { openFileSource, tapped, type ByteSource } from './byte-source.js';
 
 /**
  * Every source it opens hashes the bytes it reads in order from where the hash stands;
@@ -19,28 +19,15 @@ export class FileHasher {
   constructor(private readonly path: string) {}
 
   open(): ByteSource {
-    const source = openFileSource(this.path);
     let pos = 0;
-    return {
-      read: (target, offset, length) => {
-        const n = source.read(target, offset, length);
-        if (n > 0) {
-          if (this.result === null && pos <= this.hashedTo && pos + n > this.hashedTo) {
-            this.hash.update(target.subarray(offset + (this.hashedTo - pos), offset + n));
-            this.hashedTo = pos + n;
-          }
-          pos += n;
-        }
-        return n;
-      },
-      get size() {
-        return source.size;
-      },
-      get bytesRead() {
-        return source.bytesRead;
-      },
-      close: () => source.close(),
-    };
+    return tapped(openFileSource(this.path), (chunk) => {
+      const end = pos + chunk.length;
+      if (this.result === null && pos <= this.hashedTo && end > this.hashedTo) {
+        this.hash.update(chunk.subarray(this.hashedTo - pos));
+        this.hashedTo = end;
+      }
+      pos = end;
+    });
   }
 
   /** The file's SHA-256 (hex): reads what no source has read yet. Taken once; later calls repeat it. */
