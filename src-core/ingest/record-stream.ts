@@ -7,7 +7,8 @@ import { readJsonRecords } from './json/json-records.js';
 import { isUnread } from './json/json-record.js';
 import { canonicalJson } from './json/canonical.js';
 import { parseJson } from './json/big-json.js';
-import { defenderColumn, mapDefender, type KnownImplied } from './mappers/defender.js';
+import { defenderColumn, mapDefender, type DefenderRow, type KnownImplied } from './mappers/defender.js';
+import { defenderCells } from './mappers/defender-cells.js';
 import { isFlatWindowsEvent, jsonDialect, mapJsonRecord } from './mappers/json-record.js';
 import { RecordError, skip, type MapResult } from './mappers/types.js';
 import { isUsedWinEvent, mapWinEvent, unusedReason } from './mappers/windows-event.js';
@@ -89,6 +90,23 @@ function ecsCell(column: string, value: string): unknown {
   return value;
 }
 
+/**
+ * A row as an object of its non-empty cells: empty cells are absent values (spec 7.4),
+ * and leaving them out keeps the row small on a 72-column union export where most are.
+ */
+function cellObject(columns: readonly string[], fields: readonly string[], value: (column: string, v: string) => unknown): Record<string, unknown> {
+  const obj: Record<string, unknown> = {};
+  for (let i = 0; i < fields.length; i++) {
+    const v = fields[i]!;
+    const c = columns[i];
+    if (v === '' || c === undefined || c === '') continue;
+    obj[c] = value(c, v);
+  }
+  return obj;
+}
+
+const asText = (_: string, v: string): string => v;
+
 function csvStream(input: StreamInput, det: Detection): RecordStream {
   const source = input.open();
   const reader = readCsv(source);
@@ -97,29 +115,26 @@ function csvStream(input: StreamInput, det: Detection): RecordStream {
   let zoneWarned = false;
   function* records(): Generator<SourceRecord | BadRecord> {
     let columns: string[] | null = null;
+    let used: ((fields: readonly string[]) => DefenderRow) | null = null;
     for (const row of reader) {
       const ref = `line ${row.line}`;
       if (row.error !== undefined) {
         yield { ref, reason: 'malformed CSV row', detail: row.error };
         continue;
       }
-      if (columns === null) columns = (reader.header ?? []).map((c) => (isDefender ? defenderColumn(c) : c.trim()));
-      // Empty cells are absent values (spec 7.4): leaving them out keeps the row small,
-      // which matters on a 72-column union export where most cells are empty.
-      const obj: Record<string, unknown> = {};
-      const fields = row.fields;
-      for (let i = 0; i < fields.length; i++) {
-        const v = fields[i]!;
-        const c = columns[i];
-        if (v === '' || c === undefined || c === '') continue;
-        obj[c] = isDefender ? v : ecsCell(c, v);
+      if (columns === null) {
+        columns = (reader.header ?? []).map((c) => (isDefender ? defenderColumn(c) : c.trim()));
+        if (isDefender) used = defenderCells(columns);
       }
-      if (isDefender) {
-        yield {
-          ref,
-          map: () => mapDefender(obj, null, { ref, fallbackKey: 'ReportId' in obj ? null : `csv#${canonicalJson(obj)}`, known: input.implied }),
-        };
+      if (used) {
+        const cells = used(row.fields);
+        const { fields } = row;
+        const cols = columns;
+        // Without a ReportId, the record's key is its content: every cell (canonical JSON).
+        const fallbackKey = () => (cells['ReportId'] !== undefined ? null : `csv#${canonicalJson(cellObject(cols, fields, asText))}`);
+        yield { ref, map: () => mapDefender(cells, null, { ref, fallbackKey: fallbackKey(), known: input.implied }) };
       } else {
+        const obj = cellObject(columns, row.fields, ecsCell);
         if (!zoneWarned && typeof obj['@timestamp'] === 'string' && !/(Z|[+-]\d\d:?\d\d)$/.test(obj['@timestamp'])) {
           notes.push({ level: 'warning', reason: 'times without a time zone (Kibana CSV uses the browser zone): read as UTC' });
           zoneWarned = true;

@@ -17,6 +17,7 @@ import { RecordError, skip, type MapResult } from './types.js';
 
 export type DefenderRow = Readonly<Record<string, unknown>>;
 
+
 export type DefenderTable =
   | 'DeviceProcessEvents' | 'DeviceNetworkEvents' | 'DeviceFileEvents'
   | 'DeviceImageLoadEvents' | 'DeviceEvents';
