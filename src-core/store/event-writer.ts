@@ -19,32 +19,56 @@ const PROCESS_COLS = [
   'md5', 'signature', 'signer', 'parent_pid', 'parent_path', 'parent_name', 'parent_command_line', 'is_4688',
 ];
 
+/** An INSERT into an event table, with its bind array reused: no allocation per row. */
+class EventInsert {
+  private readonly a: unknown[] = [];
+
+  constructor(private readonly stmt: Statement, private readonly from: number) {}
+
+  /** Binds the head (file_id, ref, source, host_id, time), then `fixed`, then w[from..]. */
+  run(fileId: number, hostId: number, w: WireItem, fixed: readonly unknown[]): void {
+    const a = this.a;
+    a.length = 0;
+    a.push(fileId, w[4], w[3], hostId, w[2]);
+    for (let i = 0; i < fixed.length; i++) a.push(fixed[i]);
+    for (let i = this.from; i < w.length; i++) a.push(w[i]);
+    this.stmt.run(a);
+  }
+}
+
 export class EventWriter {
   private readonly hostIds = new Map<string, number>();
   private readonly hostBySpelling = new Map<string, number>();
   private readonly procIds = new Map<number, Map<string, number>>();
   private procCached = 0;
-  /** Reused bind arrays, one per statement: no allocation per row. */
-  private readonly args = new Map<Statement, unknown[]>();
+  /** The last host spelling seen and its id: a record's items, and most neighbours, share it. */
+  private lastSpelling: string | null = null;
+  private lastHostId = 0;
+  /** The last host's process identities, so a record's lookups skip the per-host map. */
+  private lastProcHost = -1;
+  private lastProcs: Map<string, number> | null = null;
   /** Implied processes already written (they repeat on every Defender row of a process). */
   private readonly impliedSeen = new Set<number>();
   /** Record keys start with the host key (schema 8, new cases), or with the time (older cases). */
   private readonly keyByHost: boolean;
   private readonly hostKeyBySpelling = new Map<string, string>();
+  private lastKeySpelling: string | null = null;
+  private lastKey = '';
 
   private readonly s: {
     hostGet: Statement; hostIns: Statement; hostNameIns: Statement; hostDirty: Statement;
     procGet: Statement; impliedGet: Statement; procIns: Statement; keyIns: Statement;
-    process: Statement; implied: Statement; network: Statement; file: Statement;
-    image: Statement; service: Statement; end: Statement;
+    process: EventInsert; implied: EventInsert; network: EventInsert; file: EventInsert;
+    image: EventInsert; service: EventInsert; end: EventInsert;
   };
 
   constructor(db: Db) {
     const p = (sql: string) => db.prepare(sql);
     this.keyByHost = p("SELECT value FROM case_meta WHERE key = 'record_key_layout'").pluck().get() === 'host';
-    const insert = (verb: string, table: string, cols: string[]) => {
+    // `from`: where the item's own values start in its wire array, after the fixed ones.
+    const insert = (verb: string, table: string, cols: string[], from: number) => {
       const all = [...COMMON, ...cols];
-      return p(`${verb} INTO ${table} (${all.join(', ')}) VALUES (${all.map(() => '?').join(', ')})`);
+      return new EventInsert(p(`${verb} INTO ${table} (${all.join(', ')}) VALUES (${all.map(() => '?').join(', ')})`), from);
     };
     this.s = {
       hostGet: p('SELECT id FROM host WHERE key = ?'),
@@ -56,25 +80,30 @@ export class EventWriter {
       // A key the cache misses is mostly new: insert first, read only when it was not.
       procIns: p('INSERT INTO proc (host_id, key) VALUES (?, ?) ON CONFLICT DO NOTHING RETURNING id').pluck(),
       keyIns: p('INSERT OR IGNORE INTO record_key (key, file_id) VALUES (?, ?)'),
-      process: insert('INSERT', 'process_event', PROCESS_COLS),
-      implied: insert('INSERT OR IGNORE', 'process_event', PROCESS_COLS),
+      process: insert('INSERT', 'process_event', PROCESS_COLS, 8),
+      implied: insert('INSERT OR IGNORE', 'process_event', PROCESS_COLS, 8),
       network: insert('INSERT', 'network_event', [
         'proc_id', 'pid', 'path', 'action', 'protocol', 'remote_ip', 'remote_port', 'remote_name', 'local_ip', 'local_port', 'direction',
-      ]),
-      file: insert('INSERT', 'file_event', ['proc_id', 'pid', 'path', 'action', 'target_path', 'sha256', 'sha1', 'md5']),
+      ], 6),
+      file: insert('INSERT', 'file_event', ['proc_id', 'pid', 'path', 'action', 'target_path', 'sha256', 'sha1', 'md5'], 6),
       image: insert('INSERT', 'image_load', [
         'proc_id', 'pid', 'path', 'dll_path', 'sha256', 'sha1', 'md5', 'signed', 'signature', 'signer',
-      ]),
-      service: insert('INSERT', 'service_install', ['service_name', 'image_path', 'account', 'start_type', 'service_type']),
-      end: insert('INSERT', 'process_end', ['proc_id', 'pid', 'path']),
+      ], 6),
+      service: insert('INSERT', 'service_install', ['service_name', 'image_path', 'account', 'start_type', 'service_type'], 5),
+      end: insert('INSERT', 'process_end', ['proc_id', 'pid', 'path'], 6),
     };
   }
 
   /** Interns a host (by host key), records its spelling, and marks it for re-resolution. */
   hostId(name: string): number {
+    if (name === this.lastSpelling) return this.lastHostId;
     // Keyed by the spelling first: the common case costs one Map lookup.
     const known = this.hostBySpelling.get(name);
-    if (known !== undefined) return known;
+    if (known !== undefined) {
+      this.lastSpelling = name;
+      this.lastHostId = known;
+      return known;
+    }
     const key = hostKey(name);
     let id = this.hostIds.get(key);
     if (id === undefined) {
@@ -86,30 +115,39 @@ export class EventWriter {
     this.s.hostNameIns.run(id, name);
     if (this.hostBySpelling.size >= CACHE_MAX) this.hostBySpelling.clear();
     this.hostBySpelling.set(name, id);
+    this.lastSpelling = name;
+    this.lastHostId = id;
     return id;
   }
 
   /** The host key of a spelling (a record's items share one host), cached. */
   private hostKeyOf(spelling: string): string {
+    if (spelling === this.lastKeySpelling) return this.lastKey;
     let key = this.hostKeyBySpelling.get(spelling);
     if (key === undefined) {
       key = hostKey(spelling);
       if (this.hostKeyBySpelling.size >= CACHE_MAX) this.hostKeyBySpelling.clear();
       this.hostKeyBySpelling.set(spelling, key);
     }
+    this.lastKeySpelling = spelling;
+    this.lastKey = key;
     return key;
   }
 
   procId(hostId: number, key: string | number | null): number | null {
     if (key === null || typeof key === 'number') return null;
-    let perHost = this.procIds.get(hostId);
+    let perHost = hostId === this.lastProcHost ? this.lastProcs : this.procIds.get(hostId);
     if (!perHost) this.procIds.set(hostId, (perHost = new Map()));
+    this.lastProcHost = hostId;
+    this.lastProcs = perHost;
     let id = perHost.get(key);
     if (id !== undefined) return id;
     id = (this.s.procIns.get(hostId, key) as number | undefined) ?? ((this.s.procGet.get(hostId, key) as { id: number }).id);
     if (++this.procCached >= CACHE_MAX) {
       this.procIds.clear();
       this.procCached = 0;
+      this.procIds.set(hostId, perHost);
+      perHost.clear();
     }
     perHost.set(key, id);
     return id;
@@ -154,16 +192,6 @@ export class EventWriter {
     return 'stored';
   }
 
-  /** Binds `head` (file_id, ref, source, host_id, time), then `fixed`, then w[from..]. */
-  private run(stmt: Statement, fileId: number, hostId: number, w: WireItem, fixed: readonly unknown[], from: number): void {
-    let a = this.args.get(stmt);
-    if (!a) this.args.set(stmt, (a = []));
-    a.length = 0;
-    a.push(fileId, w[4], w[3], hostId, w[2], ...fixed);
-    for (let i = from; i < w.length; i++) a.push(w[i]);
-    stmt.run(a);
-  }
-
   private writeItem(fileId: number, w: WireItem): void {
     const hostId = this.hostId(w[1]);
     switch (w[0]) {
@@ -175,23 +203,23 @@ export class EventWriter {
           if (this.impliedSeen.size >= CACHE_MAX) this.impliedSeen.clear();
           this.impliedSeen.add(procId);
         }
-        this.run(implied ? this.s.implied : this.s.process, fileId, hostId, w, [w[1], w[7], procId, this.procId(hostId, w[6]!)], 8);
+        (implied ? this.s.implied : this.s.process).run(fileId, hostId, w, [w[1], w[7], procId, this.procId(hostId, w[6]!)]);
         return;
       }
       case 'n':
-        this.run(this.s.network, fileId, hostId, w, [this.procId(hostId, w[5]!)], 6);
+        this.s.network.run(fileId, hostId, w, [this.procId(hostId, w[5]!)]);
         return;
       case 'f':
-        this.run(this.s.file, fileId, hostId, w, [this.procId(hostId, w[5]!)], 6);
+        this.s.file.run(fileId, hostId, w, [this.procId(hostId, w[5]!)]);
         return;
       case 'i':
-        this.run(this.s.image, fileId, hostId, w, [this.procId(hostId, w[5]!)], 6);
+        this.s.image.run(fileId, hostId, w, [this.procId(hostId, w[5]!)]);
         return;
       case 'e':
-        this.run(this.s.end, fileId, hostId, w, [this.procId(hostId, w[5]!)], 6);
+        this.s.end.run(fileId, hostId, w, [this.procId(hostId, w[5]!)]);
         return;
       case 's':
-        this.run(this.s.service, fileId, hostId, w, [], 5);
+        this.s.service.run(fileId, hostId, w, []);
         return;
       default:
         throw new Error(`unknown wire item kind ${w[0]}`);
@@ -208,5 +236,8 @@ export class EventWriter {
     this.procIds.clear();
     this.procCached = 0;
     this.impliedSeen.clear();
+    this.lastSpelling = null;
+    this.lastProcHost = -1;
+    this.lastProcs = null;
   }
 }
