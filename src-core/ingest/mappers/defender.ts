@@ -17,7 +17,6 @@ import { RecordError, skip, type MapResult } from './types.js';
 
 export type DefenderRow = Readonly<Record<string, unknown>>;
 
-
 export type DefenderTable =
   | 'DeviceProcessEvents' | 'DeviceNetworkEvents' | 'DeviceFileEvents'
   | 'DeviceImageLoadEvents' | 'DeviceEvents';
