@@ -254,7 +254,7 @@ function jsonStream(input: StreamInput): RecordStream {
       const index = rec.index;
       // From the line's text while the reader holds it (the record is mapped before the next is read).
       const contentKey = textKey ? () => textKey(index) : undefined;
-      yield { ref, map: () => mapJsonRecord(value, { ref, localOffsetMinutes: offset, contentKey }) };
+      yield { ref, map: () => mapJsonRecord(value, { ref, localOffsetMinutes: offset, contentKey, known: input.implied }) };
     }
   }
   return {

@@ -5,7 +5,7 @@ import type { Iso7 } from '../../model/events.js';
 import { parseTime, shiftMinutes } from '../../normalize/time.js';
 import { clean } from '../../normalize/values.js';
 import { canonicalJson } from '../json/canonical.js';
-import { mapDefender, looksLikeDefenderColumns } from './defender.js';
+import { mapDefender, looksLikeDefenderColumns, type KnownImplied } from './defender.js';
 import { Doc } from './doc.js';
 import { mapEcs } from './ecs.js';
 import { RecordError, skip, type MapResult } from './types.js';
@@ -79,6 +79,8 @@ export interface JsonRecordContext {
   localOffsetMinutes: number;
   /** The record's content key from its own text (JsonReader.contentKey), when the reader keeps it. */
   contentKey?: () => string | null;
+  /** Implied processes the file has handed out: Defender rows build no repeat of them (decision 72). */
+  known?: KnownImplied;
 }
 
 /**
@@ -121,10 +123,10 @@ export function mapJsonRecord(value: unknown, ctx: JsonRecordContext): MapResult
   switch (c.dialect) {
     case 'defender-streaming': {
       const table = (value['category'] as string).slice('AdvancedHunting-'.length);
-      return mapDefender(c.doc, table, { ref: ctx.ref, fallbackKey: 'ReportId' in c.doc ? null : contentKey(value, ctx) });
+      return mapDefender(c.doc, table, { ref: ctx.ref, fallbackKey: 'ReportId' in c.doc ? null : contentKey(value, ctx), known: ctx.known });
     }
     case 'defender-row':
-      return mapDefender(c.doc, null, { ref: ctx.ref, fallbackKey: 'ReportId' in c.doc ? null : dedupe() });
+      return mapDefender(c.doc, null, { ref: ctx.ref, fallbackKey: 'ReportId' in c.doc ? null : dedupe(), known: ctx.known });
     case 'security-datasets':
       return flatWindows(c.doc, ctx, dedupe());
     case 'evtxecmd':
