@@ -454,8 +454,9 @@ export class FileImporter {
     const notes = new NoteLog();
     const hosts = new Set<string>();
     // What the parse left out (decision 71): a worker's file leaves repeats out, and so
-    // does this thread's, unless the file is read again or is a member.
-    const everyImplied = this.everyImplied || l.retried === true || p.member !== null;
+    // does this thread's, unless the file is read again or is a member (parseInput).
+    const input = parseInput(p, this.everyImplied || l.retried === true);
+    const everyImplied = input.everyImplied === true;
     const consume = (batch: Batch) => {
       for (const o of batch.outcomes) {
         result.records++;
@@ -491,7 +492,7 @@ export class FileImporter {
       }
       end = r.value;
     } else {
-      end = parseFile(parseInput(p, everyImplied), l.open, consume);
+      end = parseFile(input, l.open, consume);
     }
     result.format = end.format;
     if (hashedAtEnd(p, channel)) {
