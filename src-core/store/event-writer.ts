@@ -77,8 +77,9 @@ export class EventWriter {
       hostDirty: p('UPDATE host SET resolved = 0 WHERE id = ?'),
       procGet: p('SELECT id FROM proc WHERE host_id = ? AND key = ?'),
       impliedGet: p('SELECT 1 FROM process_event WHERE proc_id = ? AND implied = 1').pluck(),
-      // A key the cache misses is mostly new: insert first, read only when it was not.
-      procIns: p('INSERT INTO proc (host_id, key) VALUES (?, ?) ON CONFLICT DO NOTHING RETURNING id').pluck(),
+      // A key the cache misses is mostly new: insert first, read only when it was not. Its
+      // id is the insert's rowid: RETURNING cost 1-3 µs more per new process (measured).
+      procIns: p('INSERT INTO proc (host_id, key) VALUES (?, ?) ON CONFLICT DO NOTHING'),
       keyIns: p('INSERT OR IGNORE INTO record_key (key, file_id) VALUES (?, ?)'),
       process: insert('INSERT', 'process_event', PROCESS_COLS, 8),
       implied: insert('INSERT OR IGNORE', 'process_event', PROCESS_COLS, 8),
@@ -142,7 +143,8 @@ export class EventWriter {
     this.lastProcs = perHost;
     let id = perHost.get(key);
     if (id !== undefined) return id;
-    id = (this.s.procIns.get(hostId, key) as number | undefined) ?? ((this.s.procGet.get(hostId, key) as { id: number }).id);
+    const ins = this.s.procIns.run(hostId, key);
+    id = ins.changes > 0 ? Number(ins.lastInsertRowid) : (this.s.procGet.get(hostId, key) as { id: number }).id;
     if (++this.procCached >= CACHE_MAX) {
       this.procIds.clear();
       this.procCached = 0;
