@@ -452,7 +452,8 @@ export class FileImporter {
   private store(l: Logged, channel: FileChannel | null): void {
     const { p, fileId, result, progress } = l;
     const notes = new NoteLog();
-    const hosts = new Set<string>();
+    // Host spellings as stored; their host keys are taken once, at the end.
+    const spellings = new Set<string>();
     // What the parse left out (decision 71): a worker's file leaves repeats out, and so
     // does this thread's, unless the file is read again or is a member (parseInput).
     const input = parseInput(p, this.everyImplied || l.retried === true);
@@ -473,7 +474,7 @@ export class FileImporter {
           result.stored++;
           for (const item of o[2].items) {
             if (isImpliedWire(item)) continue;
-            hosts.add(hostKey(item[1]));
+            spellings.add(item[1]);
             const time = item[2];
             if (result.timeMin === null || time < result.timeMin) result.timeMin = time;
             if (result.timeMax === null || time > result.timeMax) result.timeMax = time;
@@ -507,7 +508,7 @@ export class FileImporter {
       if (already) throw new IdenticalOnceRead(already.id, result.sha256);
     }
     for (const n of end.notes) notes.add(n.level, n.reason, n.ref ?? null);
-    result.hosts = [...hosts].sort();
+    result.hosts = [...new Set([...spellings].map(hostKey))].sort();
     result.notes = notes.list();
     for (const n of result.notes) this.s.insertNote.run(fileId, n.level, n.reason, n.count, JSON.stringify(n.refs));
     this.s.finishFile.run(

@@ -56,6 +56,7 @@ await build({
     'resolve-worker': path.join(REPO, 'src-core', 'hunt', 'resolve-worker.ts'),
     'measure-evtx': path.join(REPO, 'test', 'bench', 'measure-evtx.ts'),
     'measure-floor': path.join(REPO, 'test', 'bench', 'measure-floor.ts'),
+    'measure-writer': path.join(REPO, 'test', 'bench', 'measure-writer.ts'),
   },
   outdir: buildDir, bundle: true, platform: 'node', target: 'node20', format: 'esm',
   external: ['better-sqlite3'], logLevel: 'warning',
@@ -118,11 +119,14 @@ const floors: string[] = [];
 const floorCeilings = new Map<string, number>();
 const imports: string[] = [];
 const ratios: string[] = [];
+const writers: string[] = [];
 for (const format of ['defender-csv', 'elastic-ndjson']) {
   const mine = files.filter((f) => f.format === format);
   const floor = measureFloor(format);
   if (floor) floors.push(floor.line);
   if (floor) floorCeilings.set(format, floor.ceiling);
+  const w = measureWriter(format, floor?.ceiling ?? null);
+  if (w) writers.push(w);
   const caseFile = path.join(workDir, `${format}.longtail`);
   const r = child<ImportFigures>('measure-import.ts', [caseFile, ...mine.map((f) => f.path)]);
   removeCase(caseFile);
@@ -137,6 +141,14 @@ say('');
 say('| format | bytes/event | decode µs | split µs | store µs | total µs/event | ceiling events/s |');
 say('|---|---|---|---|---|---|---|');
 for (const l of floors) say(l);
+say('');
+say('The writer alone: the importing thread\'s own work per event, on one thread with nothing beside it (best of 3 over the same 64 MB, parsed ' +
+  'beforehand): taking in the parse workers\' batches, and storing their records (process identities, dedupe keys, every insert). One writer ' +
+  'stores the whole import (SQLite has one), so the import can go no faster than this, before resolution and before sharing two cores with the parsers.');
+say('');
+say('| format | receive µs | store µs | writer µs/event | one writer at most, events/s | of the ceiling |');
+say('|---|---|---|---|---|---|');
+for (const l of writers) say(l);
 say('');
 say('| import | events | MB | seconds | events/s | ceiling events/s | of the ceiling | CPU µs/event | parse+store s | resolve s | peak RSS MB | case MB |');
 say('|---|---|---|---|---|---|---|---|---|---|---|---|');
@@ -204,6 +216,16 @@ function measureFloor(format: string): { line: string; ceiling: number } | null 
     ceiling,
     line: `| ${format} | ${fmt(m.bytes / m.events)} | ${m.decodeUs.toFixed(1)} | ${m.tokenizeUs.toFixed(1)} | ${m.storeUs.toFixed(1)} | ${total.toFixed(1)} | ${fmt(ceiling)} |`,
   };
+}
+
+/** The importing thread's own work per event of a format, alone (measure-writer.ts): its table line. */
+function measureWriter(format: string, ceiling: number | null): string | null {
+  interface Writer { records: number; stored: number; receiveUs: number; storeUs: number }
+  const f = files.find((x) => x.format === format);
+  if (!f) return null;
+  const m = child<Writer>('measure-writer.ts', [f.path]);
+  const total = m.receiveUs + m.storeUs;
+  return `| ${format} | ${m.receiveUs.toFixed(1)} | ${m.storeUs.toFixed(1)} | ${total.toFixed(1)} | ${fmt(1e6 / total)} | ${ceiling ? pct(1e6 / total / ceiling) : '–'} |`;
 }
 
 if (!skip.has('evtx')) await evtxSection();
