@@ -5,12 +5,13 @@
 import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threads';
 import type { Batch, ParseEnd, ParseInput } from './parse-file.js';
 import { newSignal, SyncReceiver } from './sync-port.js';
+import { unpackBatch, type PackedBatch } from './batch-wire.js';
 import { startWorker } from './worker-spawn.js';
 import type { ParseJob } from './parse-worker.js';
 
 type Message =
   | { type: 'hash'; sha256: string }
-  | { type: 'batch'; batch: Batch }
+  | { type: 'batch'; packed: PackedBatch }
   | { type: 'end'; end: ParseEnd }
   | { type: 'error'; message: string; sha256?: string | null };
 
@@ -76,7 +77,7 @@ export class ParseChannel implements FileChannel {
   /** The next batch, or the end. */
   next(): { type: 'batch'; batch: Batch } | { type: 'end'; end: ParseEnd } {
     const m = this.receive();
-    if (m.type === 'batch') return m;
+    if (m.type === 'batch') return { type: 'batch', batch: unpackBatch(m.packed) };
     this.done = true;
     if (m.type === 'end') return m;
     throw m.type === 'error' ? new ParseFailed(m.message, m.sha256 ?? null) : new Error('parse worker protocol: a second hash');

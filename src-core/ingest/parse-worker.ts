@@ -9,6 +9,7 @@ import { parseFile, sourceOpener, type ParseInput } from './parse-file.js';
 import { sha256File } from './inputs.js';
 import { FileHasher } from './text/file-hasher.js';
 import { Abandoned, syncPoster } from './sync-port.js';
+import { packBatch } from './batch-wire.js';
 import { isMember } from './archive/refs.js';
 import { UnpackClient } from './archive/unpack-client.js';
 import { lowerThreadPriority } from './thread-priority.js';
@@ -32,7 +33,7 @@ function run(job: ParseJob): void {
   try {
     if (hashes && job.hashFirst) post({ type: 'hash', sha256: sha256File(job.input.ref.file) });
     const open = hasher ? () => hasher.open() : sourceOpener(unpack);
-    const end = parseFile(job.input, open, (batch) => post({ type: 'batch', batch }));
+    const end = parseFile(job.input, open, (batch) => post({ type: 'batch', packed: packBatch(batch) }));
     post({ type: 'end', end: hasher ? { ...end, source: { sha256: hasher.digest(), problem: null } } : end });
   } catch (err) {
     if (!(err instanceof Abandoned)) {

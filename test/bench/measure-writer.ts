@@ -2,7 +2,7 @@
 // alone over the first BYTES bytes of a fleet file (real rows). The file is parsed and
 // mapped on this thread first, untimed, into the batches a parse worker would post;
 // then, best of three each, on one thread with nothing beside it: taking the batches
-// in (v8 deserialization, what receiving a worker's message costs) and storing their
+// in (v8 deserialization and unpacking, what receiving a worker's message costs) and storing their
 // records with the EventWriter in one transaction (process identities, dedupe keys,
 // implied processes, every insert). No parsing, no waiting, no resolution. The one
 // writer can store at most 1e6 / (receive + store) events per second (decision 75).
@@ -15,6 +15,7 @@ import { openCase } from '../../src-core/store/case-db.js';
 import { EventWriter } from '../../src-core/store/event-writer.js';
 import { parseInput, prepare } from '../../src-core/ingest/file-importer.js';
 import { parseFile, sourceOpener, type Batch } from '../../src-core/ingest/parse-file.js';
+import { packBatch, unpackBatch, type PackedBatch } from '../../src-core/ingest/batch-wire.js';
 
 const BYTES = 64 * 1024 * 1024;
 
@@ -33,13 +34,13 @@ try {
 
   const p = prepare({ path: head, explicit: true });
   const wire: Buffer[] = [];
-  parseFile(parseInput(p), sourceOpener(null), (b: Batch) => wire.push(v8.serialize(b)));
+  parseFile(parseInput(p), sourceOpener(null), (b: Batch) => wire.push(v8.serialize(packBatch(b))));
 
   let receiveMs = Infinity;
   let batches: Batch[] = [];
   for (let run = 0; run < 3; run++) {
     const t = performance.now();
-    batches = wire.map((b) => v8.deserialize(b) as Batch);
+    batches = wire.map((b) => unpackBatch(v8.deserialize(b) as PackedBatch));
     receiveMs = Math.min(receiveMs, performance.now() - t);
   }
   const records = batches.flatMap((b) => b.outcomes.flatMap((o) => (o[0] === 'r' ? [o[2]] : [])));
