@@ -1,5 +1,5 @@
 // Child process of run-bench.ts: the least work any importer must do per event of a
-// file, measured stage by stage on one thread over its first BYTES bytes (real rows of
+// file, measured stage by stage on one thread over its first 64 MB (fileHead; real rows of
 // the generated fleet): decode the UTF-8, split it into records and fields (papaparse
 // for CSV, JSON.parse per line for NDJSON), and store one row per event with its
 // dedupe key (a bare INSERT into the case's process_event table, indexes and all, and
@@ -11,17 +11,12 @@ import os from 'node:os';
 import path from 'node:path';
 import Papa from 'papaparse';
 import { openCase } from '../../src-core/store/case-db.js';
-
-const BYTES = 64 * 1024 * 1024;
+import { fileHead } from './file-head.js';
 
 const [kind, file] = process.argv.slice(2);
 if ((kind !== 'csv' && kind !== 'ndjson') || !file) throw new Error('usage: measure-floor.ts csv|ndjson FILE');
 
-const raw = Buffer.alloc(BYTES);
-const fd = fs.openSync(file, 'r');
-const got = fs.readSync(fd, raw, 0, BYTES, 0);
-fs.closeSync(fd);
-const bytes = raw.subarray(0, raw.lastIndexOf(0x0a, got - 1) + 1);
+const bytes = fileHead(file);
 
 /** Best of three: the floor is the least the work can cost here, not an average. */
 function best<T>(work: () => T): { value: T; ms: number } {

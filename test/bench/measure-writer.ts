@@ -1,5 +1,5 @@
 // Child process of run-bench.ts: the importing thread's own work per event, measured
-// alone over the first BYTES bytes of a fleet file (real rows). The file is parsed and
+// alone over the first 64 MB of a fleet file (fileHead; real rows). The file is parsed and
 // mapped on this thread first, untimed, into the batches a parse worker would post;
 // then, best of three each, on one thread with nothing beside it: taking the batches
 // in (v8 deserialization and unpacking, what receiving a worker's message costs) and storing their
@@ -16,21 +16,16 @@ import { EventWriter } from '../../src-core/store/event-writer.js';
 import { parseInput, prepare } from '../../src-core/ingest/file-importer.js';
 import { parseFile, sourceOpener, type Batch } from '../../src-core/ingest/parse-file.js';
 import { packBatch, unpackBatch, type PackedBatch } from '../../src-core/ingest/batch-wire.js';
-
-const BYTES = 64 * 1024 * 1024;
+import { fileHead } from './file-head.js';
 
 const [file] = process.argv.slice(2);
 if (!file) throw new Error('usage: measure-writer.ts FILE');
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'longtail-writer-'));
 try {
-  // The file's first BYTES, cut at a line end (the fleet's rows hold no line breaks).
-  const raw = Buffer.alloc(BYTES);
-  const fd = fs.openSync(file, 'r');
-  const got = fs.readSync(fd, raw, 0, BYTES, 0);
-  fs.closeSync(fd);
+  // The parser reads a file: the same first 64 MB as the floor, written apart.
   const head = path.join(dir, path.basename(file));
-  fs.writeFileSync(head, raw.subarray(0, raw.lastIndexOf(0x0a, got - 1) + 1));
+  fs.writeFileSync(head, fileHead(file));
 
   const p = prepare({ path: head, explicit: true });
   const wire: Buffer[] = [];

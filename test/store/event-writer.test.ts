@@ -30,17 +30,20 @@ function start(host: string, key: string, parent: string, pid: number, line: num
   };
 }
 
+/** Stores records with `writer` in one transaction; what became of each. */
+function storeAll(db: ReturnType<typeof newCase>, writer: EventWriter, fileId: number, records: WireRecord[]): string[] {
+  return db.transaction(() => records.map((r) => writer.writeWire(fileId, r)))();
+}
+
 describe('EventWriter process identities', () => {
   it('gives a key the case already holds its own id, after a new key was inserted', () => {
     const db = newCase();
     const fileRow = db.prepare("INSERT INTO input_file (path, size, sha256, format, encoding, status, started_at) VALUES (?, 0, ?, 'x', 'x', 'importing', 'x')");
     const f1 = Number(fileRow.run('a', 'a').lastInsertRowid);
     const first = new EventWriter(db);
-    db.transaction(() => {
-      expect(first.writeWire(f1, start('WS1', 'k:a', 'k:root', 100, 1))).toBe('stored');
-      expect(first.writeWire(f1, start('WS1', 'k:b', 'k:root', 200, 2))).toBe('stored');
-      expect(first.writeWire(f1, start('WS2', 'k:a', 'k:root', 300, 3))).toBe('stored');
-    })();
+    expect(storeAll(db, first, f1, [
+      start('WS1', 'k:a', 'k:root', 100, 1), start('WS1', 'k:b', 'k:root', 200, 2), start('WS2', 'k:a', 'k:root', 300, 3),
+    ])).toEqual(['stored', 'stored', 'stored']);
     const ids = new Map(
       (db.prepare('SELECT h.key AS host, p.key, p.id FROM proc p JOIN host h ON h.id = p.host_id').all() as { host: string; key: string; id: number }[])
         .map((r) => [`${r.host}/${r.key}`, r.id]),
@@ -53,11 +56,9 @@ describe('EventWriter process identities', () => {
     // last rowid), then keys the case holds: each must get its existing id.
     const f2 = Number(fileRow.run('b', 'b').lastInsertRowid);
     const later = new EventWriter(db);
-    db.transaction(() => {
-      expect(later.writeWire(f2, start('WS1', 'k:c', 'k:a', 400, 4))).toBe('stored');
-      expect(later.writeWire(f2, start('ws1.corp.local', 'k:b', 'k:root', 200, 5))).toBe('stored');
-      expect(later.writeWire(f2, start('WS2', 'k:d', 'k:a', 500, 6))).toBe('stored');
-    })();
+    expect(storeAll(db, later, f2, [
+      start('WS1', 'k:c', 'k:a', 400, 4), start('ws1.corp.local', 'k:b', 'k:root', 200, 5), start('WS2', 'k:d', 'k:a', 500, 6),
+    ])).toEqual(['stored', 'stored', 'stored']);
     const rows = db.prepare(
       `SELECT e.ref, p.key AS proc, pp.key AS parent, p.id AS procId, pp.id AS parentId
          FROM process_event e JOIN proc p ON p.id = e.proc_id JOIN proc pp ON pp.id = e.parent_proc_id WHERE e.file_id = ? ORDER BY e.id`,
