@@ -26,7 +26,22 @@ export interface OpenedCase {
   backupPath: string | null;
 }
 
+/**
+ * Page size of a new case (decision 77). SQLite's default is 4 KiB; an import's inserts
+ * land all over the case's indexes (keys start with the host), and with bigger pages the
+ * writer touches fewer of them per row, the log gets fewer frames, and the checkpoint
+ * copies fewer: the one writer stored 8–17 % faster over the same batches. Fixed when the
+ * file is created (a case in WAL mode keeps its size), so older cases keep 4 KiB, and
+ * every size reads the same.
+ */
+export const NEW_CASE_PAGE_SIZE = 16384;
+
+/** What SQLite's auto-checkpoint lets the log grow to, in bytes (set in pages below). */
+const CASE_LOG_BYTES = 256 * 1024 * 1024;
+
 function applyPragmas(db: Db, readonly: boolean): void {
+  // Only a database with no pages yet takes it: a new file, or an empty one.
+  if (!readonly && (db.pragma('page_count', { simple: true }) as number) === 0) db.pragma(`page_size = ${NEW_CASE_PAGE_SIZE}`);
   if (!readonly) db.pragma('journal_mode = WAL');
   // Checkpoint every 256 MiB of WAL rather than SQLite's 4 MiB: an import commits once per
   // file, and copying pages back (with an fsync) after each small file cost more than
@@ -34,7 +49,7 @@ function applyPragmas(db: Db, readonly: boolean): void {
   // still bounds the WAL, closing the case empties it, and a commit is as durable as
   // before: a kill loses nothing committed; a power cut may lose commits since the last
   // checkpoint (never corrupts), and the import log then shows those files as absent.
-  if (!readonly) db.pragma('wal_autocheckpoint = 65536');
+  if (!readonly) db.pragma(`wal_autocheckpoint = ${CASE_LOG_BYTES / (db.pragma('page_size', { simple: true }) as number)}`);
   // NORMAL is durable at each checkpoint and crash-safe in WAL mode; FULL would fsync
   // every commit, which costs import speed and buys nothing for an atomic per-file import.
   db.pragma('synchronous = NORMAL');

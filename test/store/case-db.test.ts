@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { openCase, CaseError } from '../../src-core/store/case-db.js';
+import { openCase, CaseError, NEW_CASE_PAGE_SIZE } from '../../src-core/store/case-db.js';
 import { MIGRATIONS, SCHEMA_VERSION } from '../../src-core/store/migrations/index.js';
 import { listAllowlist, listPathRules } from '../../src-core/store/lists.js';
 import { tempDir } from '../helpers/case-builder.js';
@@ -61,6 +61,43 @@ describe('case files', () => {
     expect((again.db.prepare('SELECT count(*) AS n FROM schema_migration').get() as { n: number }).n).toBe(SCHEMA_VERSION);
     expect(again.backupPath).toBeNull();
     again.db.close();
+  });
+
+  it('creates a case with 16 KiB pages; a case of 4 KiB pages keeps them and stores and hunts the same', () => {
+    const bytes = (db: Database.Database) => (db.pragma('page_size', { simple: true }) as number) * (db.pragma('wal_autocheckpoint', { simple: true }) as number);
+    const tables = ['process_event', 'network_event', 'file_event', 'image_load', 'service_install', 'process_end', 'proc', 'record_key', 'instance'];
+    const seen = (db: Database.Database) => ({
+      counts: tables.map((t) => (db.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n),
+      rows: runHunt(db, huntParams('any', { window: { kind: 'all' } })).rows,
+    });
+    const fresh = openCase(file()).db;
+    expect(fresh.pragma('page_size', { simple: true })).toBe(NEW_CASE_PAGE_SIZE);
+    expect(NEW_CASE_PAGE_SIZE).toBe(16384);
+    // The log bound is the same in bytes whatever the page size.
+    expect(bytes(fresh)).toBe(256 * 1024 * 1024);
+    importFiles(fresh, [path.join(REPO, 'samples')]);
+    const a = seen(fresh);
+    expect(a.counts[0]).toBeGreaterThan(0);
+    expect(a.rows.length).toBeGreaterThan(0);
+    fresh.close();
+    // A database file with SQLite's default 4 KiB pages already fixed, as earlier versions
+    // created every case (no tables: it becomes a case when opened).
+    const f = file();
+    const raw = new Database(f);
+    raw.exec('CREATE TABLE t (x); DROP TABLE t');
+    raw.close();
+    const old = openCase(f).db;
+    expect(old.pragma('page_size', { simple: true })).toBe(4096);
+    expect(bytes(old)).toBe(256 * 1024 * 1024);
+    importFiles(old, [path.join(REPO, 'samples')]);
+    expect(seen(old)).toEqual(a);
+    old.close();
+    // An empty file is a new case too.
+    const empty = file();
+    fs.writeFileSync(empty, '');
+    const e = openCase(empty).db;
+    expect(e.pragma('page_size', { simple: true })).toBe(NEW_CASE_PAGE_SIZE);
+    e.close();
   });
 
   it('migrates a case of an older schema, keeping a backup of it as it was', () => {
