@@ -30,7 +30,7 @@ export interface OpenedCase {
  * Page size of a new case (decision 77). SQLite's default is 4 KiB; an import's inserts
  * land all over the case's indexes (keys start with the host), and with bigger pages the
  * writer touches fewer of them per row, the log gets fewer frames, and the checkpoint
- * copies fewer: the one writer stored 8–17 % faster over the same batches. Fixed when the
+ * copies fewer: the one writer stored 8–15 % faster over the same batches. Fixed when the
  * file is created (a case in WAL mode keeps its size), so older cases keep 4 KiB, and
  * every size reads the same.
  */
