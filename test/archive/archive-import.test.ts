@@ -327,20 +327,30 @@ describe('the evidence chain through archives', () => {
 
 describe('resources', () => {
   it('leaves no archive open after an import (the app imports many times in one process)', async () => {
-    const fds = () => fs.readdirSync('/proc/self/fd').length;
-    importFiles(newCase(), [at('attack.zip')]); // warm up: workers, SQLite
-    const before = fds();
-    for (let i = 0; i < 3; i++) importFiles(newCase(), [at('attack.zip'), at('kape.tar.gz')]);
-    // Each import's unpack worker closes its archives and ends on its own, just after.
-    await expect.poll(fds, { timeout: 10_000 }).toBeLessThanOrEqual(before + 3 * 3);
-    const opened = fs.readdirSync('/proc/self/fd').map((fd) => {
+    const opened = () => fs.readdirSync('/proc/self/fd').map((fd) => {
       try {
         return fs.readlinkSync(`/proc/self/fd/${fd}`);
       } catch {
         return '';
       }
     });
-    expect(opened.filter((f) => f.endsWith('.zip') || f.endsWith('.tar.gz'))).toEqual([]);
+    importFiles(newCase(), [at('attack.zip')]); // warm up: workers, SQLite
+    const before = opened().length;
+    const dirs: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const c = tempCase();
+      cleanups.push(c.close);
+      dirs.push(c.dir + path.sep);
+      importFiles(c.db, [at('attack.zip'), at('kape.tar.gz')]);
+    }
+    // The cases stay open, with their own files. Not counted: SQLite keeps the descriptor
+    // of a connection a worker thread closed until the case's last connection closes (a
+    // POSIX lock would go with it), so how many a case holds is SQLite's business.
+    const besideCases = () => opened().filter((f) => !dirs.some((d) => f.startsWith(d))).length;
+    // Each import's unpack worker closes its archives and ends on its own, just after;
+    // the warm-up's threads may still have been running when `before` was taken.
+    await expect.poll(besideCases, { timeout: 10_000 }).toBeLessThanOrEqual(before);
+    expect(opened().filter((f) => f.endsWith('.zip') || f.endsWith('.tar.gz'))).toEqual([]);
   });
 });
 
