@@ -106,6 +106,15 @@ export async function launch(profileDir: string, downloads: string, extraArgs: s
     if (m.type() === 'error') errors.push(m.text());
   });
   page.on('pageerror', (e) => errors.push(String(e)));
+  // The browser logs a failed call as its status only: keep what the core answered.
+  page.on('response', (r) => {
+    if (!r.url().endsWith('/api/call') || r.status() < 500) return;
+    const call = (r.request().postData() ?? '').slice(0, 200);
+    void r.text().then(
+      (body) => errors.push(`api ${r.status()} for ${call}: ${body.slice(0, 500)}`),
+      () => errors.push(`api ${r.status()} for ${call}`),
+    );
+  });
   // Offline by design: any request that is not to our own loopback server fails the test.
   await context.route(/^(?!http:\/\/127\.0\.0\.1:\d+\/|data:|about:|file:)/, async (route) => {
     errors.push(`unexpected request: ${route.request().url()}`);
