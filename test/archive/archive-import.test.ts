@@ -338,10 +338,9 @@ describe('resources', () => {
     const before = opened().length;
     const dirs: string[] = [];
     for (let i = 0; i < 3; i++) {
-      const c = tempCase();
-      cleanups.push(c.close);
-      dirs.push(c.dir + path.sep);
-      importFiles(c.db, [at('attack.zip'), at('kape.tar.gz')]);
+      const db = newCase();
+      dirs.push(path.dirname(db.name) + path.sep);
+      importFiles(db, [at('attack.zip'), at('kape.tar.gz')]);
     }
     // The cases stay open, with their own files. Not counted: SQLite keeps the descriptor
     // of a connection a worker thread closed until the case's last connection closes (a

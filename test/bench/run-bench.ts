@@ -143,7 +143,7 @@ say('|---|---|---|---|---|---|---|');
 for (const l of floors) say(l);
 say('');
 say('The writer alone: the importing thread\'s own work per event, on one thread with nothing beside it (best of 3 over the same 64 MB, parsed ' +
-  'beforehand): taking in the parse workers\' batches, and storing their records (process identities, dedupe keys, every insert). One writer ' +
+  'beforehand, then taken batch by batch as the import takes them): taking in the parse workers\' batches, and storing their records (process identities, dedupe keys, every insert). One writer ' +
   'stores the whole import (SQLite has one), so the import can go no faster than this, before resolution and before sharing two cores with the parsers.');
 say('');
 say('| format | receive µs | store µs | writer µs/event | one writer at most, events/s | of the ceiling |');
