@@ -22,6 +22,8 @@ export interface CsvOptions {
   maxRecordChars?: number;
   /** Read size in bytes; tiny values let tests hit every chunk boundary. */
   chunkSize?: number;
+  /** Every window read by papaparse, none by `fastRows` (tests compare both ways; decision 79). */
+  papaparseOnly?: boolean;
 }
 
 /** Single pass: iterating again continues where the last iteration stopped. */
@@ -63,7 +65,8 @@ export function readCsv(source: ByteSource, opts: CsvOptions = {}): CsvReader {
     headerLine = firstContentLine(initial);
   }
   const delimiter = opts.delimiter ?? sniffDelimiter(headerLine ?? initial.slice(0, SNIFF_CHARS));
-  const rows = new CsvRows(text, initial, textDone, delimiter, chunkSize, opts.maxRecordChars ?? DEFAULT_MAX_RECORD_CHARS);
+  const maxRecordChars = opts.maxRecordChars ?? DEFAULT_MAX_RECORD_CHARS;
+  const rows = new CsvRows(text, initial, textDone, delimiter, chunkSize, maxRecordChars, opts.papaparseOnly !== true);
   const first = rows.next();
   const header = first === null ? null : first.fields;
   let record = 0;

@@ -1,5 +1,6 @@
 import Papa from 'papaparse';
 import type { DecodedText } from '../text/text-stream.js';
+import { fastRows } from './fast-rows.js';
 
 /** A CSV record before header checks; blank lines are already dropped. */
 export interface RawRow {
@@ -54,6 +55,8 @@ export class CsvRows {
     private readonly delimiter: string,
     private readonly baseWindow: number,
     private readonly maxRecordChars: number,
+    /** Windows `fastRows` can cut are cut by it (false: all by papaparse). */
+    private readonly fast = true,
   ) {
     this.parser = new Papa.Parser({ delimiter, newline: '\n', quoteChar: '"' });
     this.pending = initial;
@@ -94,6 +97,7 @@ export class CsvRows {
       limit = lastNl + 1;
     }
     const input = limit === this.pending.length ? this.pending : this.pending.slice(0, limit);
+    if (this.fast && this.stepFast(input, atEnd, limit)) return;
     const res = this.parser.parse(input, 0, !atEnd) as PapaResult;
     const rows = res.data;
     const cursor = rows.length === 0 ? 0 : res.meta.cursor;
@@ -129,6 +133,25 @@ export class CsvRows {
     const nl = trailingError ? input.indexOf('\n', cursor) : -1;
     if (nl >= 0) this.resync(this.pendingLine, nl + 1 - cursor, 'unbalanced quote');
     else if (rows.length === 0) this.growWindow(limit);
+  }
+
+  /**
+   * The window cut by `fastRows` where it can (decision 79: the same rows as papaparse,
+   * test/ingest/fast-rows.test.ts compares them); false when it cannot, and papaparse
+   * reads the window.
+   */
+  private stepFast(input: string, atEnd: boolean, limit: number): boolean {
+    const w = fastRows(input, this.delimiter, atEnd);
+    if (w === null) return false;
+    if (w.cursor === 0) {
+      this.growWindow(limit);
+      return true;
+    }
+    for (let i = 0; i < w.rows.length; i++) this.emit(w.rows[i]!, this.pendingLine + w.lines[i]!, input, w.ends[i]!);
+    this.pendingLine += w.newlines;
+    this.pending = w.cursor >= this.pending.length ? '' : this.pending.slice(w.cursor);
+    this.window = this.baseWindow > this.window ? Math.min(2 * this.window, this.baseWindow) : this.baseWindow;
+    return true;
   }
 
   /** No complete record in the window: look further, up to maxRecordChars. */
