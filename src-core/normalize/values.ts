@@ -120,11 +120,27 @@ export function joinFolder(folder: string | null, fileName: string | null): stri
 
 export const NO_HASHES: Hashes = Object.freeze({ sha256: null, sha1: null, md5: null }) as Hashes;
 
+/**
+ * A hash of `length` hex digits, lowercase, or null. By character codes, not a regular
+ * expression on a lowercased copy (decision 80): only A-F lowercase to a-f, so this is the
+ * same test.
+ */
 function hex(value: unknown, length: number): string | null {
   const text = clean(value);
   if (text === null) return null;
-  const t = text.trim().toLowerCase();
-  return t.length === length && /^[0-9a-f]+$/.test(t) ? t : null;
+  const t = text.length === length ? text : text.trim();
+  if (t.length !== length) return null;
+  let upper = false;
+  for (let i = 0; i < length; i++) {
+    const c = t.charCodeAt(i);
+    if ((c >= 48 && c <= 57) || (c >= 97 && c <= 102)) continue;
+    if (c >= 65 && c <= 70) {
+      upper = true;
+      continue;
+    }
+    return null;
+  }
+  return upper ? t.toLowerCase() : t;
 }
 
 export function makeHashes(sha256: unknown, sha1: unknown, md5: unknown): Hashes {
