@@ -72,8 +72,8 @@ function digits(v: string, from: number, to: number): number {
  * Whether `v` is `YYYY-MM-DDTHH:MM:SS.<fraction>Z` with a real date and time of day, the
  * fraction taking the characters up to the Z: the common inputs (Iso7 itself, and ISO
  * with milliseconds), checked by character codes. It was two regular expressions and six
- * slices, 7 % of a Defender row's parse (decision 80; test/normalize/time.test.ts keeps
- * the old check and compares).
+ * slices, 7 % of a Defender row's parse (decision 80; test/normalize/fast-checks.test.ts
+ * keeps the old check and compares).
  */
 export function isIsoUtc(v: string): boolean {
   const z = v.length - 1;
@@ -108,12 +108,11 @@ function zoneOffset(zone: string | undefined): number {
  * Log Analytics/Sentinel `10/18/2023, 2:37:28.201 PM`, Kibana `Mar 3, 2020 @ 19:08:32.746`,
  * and epoch milliseconds. Returns null when the text is not a time.
  */
-
 export function parseTime(value: unknown): ParsedTime | null {
   if (typeof value === 'number' && Number.isFinite(value)) return fromEpochMs(value);
   if (typeof value !== 'string') return null;
-  // Field ranges still need checking (month 13 is not a time), so only the shape is fast.
-  // Already Iso7, or ISO with milliseconds: the common cases, answered without a Date.
+  // Already Iso7, or ISO with milliseconds (field ranges checked: month 13 is not a
+  // time): the common cases, answered without a Date.
   if (value.length === 28 && isIsoUtc(value)) return { iso: value, zoned: true };
   if (value.length === 24 && isIsoUtc(value)) return { iso: `${value.slice(0, 23)}0000Z`, zoned: true };
   const text = value.trim();

@@ -2,7 +2,7 @@
 // (one-character delimiter, newline LF, quote `"`, escape `""`) wherever papaparse would
 // report no quote error and skips no whitespace after a closing quote; null for any other
 // window, which the caller then hands to papaparse (decision 79). It is there for speed
-// alone: a row without a quote, most rows of an export, is cut by V8's `split`, and a
+// alone: a row, or the rest of a row, without a quote is cut by V8's `split`, and a
 // quoted field is found with `indexOf`, where papaparse's loop looks at every field.
 //
 // Papaparse 5's reading (papaparse.js, `Parser.parse`), which this follows:
