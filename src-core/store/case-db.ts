@@ -69,21 +69,30 @@ function currentVersion(db: Db): number {
   return row.v ?? 0;
 }
 
+/**
+ * No tables, or only an empty `schema_migration`: what a process killed while it created
+ * the case left before this version made that table in the first migration's
+ * transaction. Either way, nothing of a case is there yet.
+ */
 function isEmptyDatabase(db: Db): boolean {
-  const row = db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number };
-  return row.n === 0;
+  const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[];
+  if (tables.length === 0) return true;
+  if (tables.length > 1 || tables[0] !== 'schema_migration') return false;
+  return db.prepare('SELECT count(*) FROM schema_migration').pluck().get() === 0;
 }
 
+const MIGRATION_TABLE =
+  'CREATE TABLE IF NOT EXISTS schema_migration (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)';
+
 function migrate(db: Db, from: number): void {
-  db.exec(
-    'CREATE TABLE IF NOT EXISTS schema_migration (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
-  );
-  const record = db.prepare('INSERT INTO schema_migration (version, name, applied_at) VALUES (?, ?, ?)');
   for (const m of MIGRATIONS) {
     if (m.version <= from) continue;
+    // The tracking table comes with the first migration, in its transaction: a process
+    // killed while it creates the case leaves no table, or every table of that step.
     db.transaction(() => {
+      db.exec(MIGRATION_TABLE);
       m.up(db);
-      record.run(m.version, m.name, new Date().toISOString());
+      db.prepare('INSERT INTO schema_migration (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, new Date().toISOString());
     })();
   }
 }

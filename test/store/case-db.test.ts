@@ -120,6 +120,40 @@ describe('case files', () => {
     backup.close();
   });
 
+  it('makes a case of what a process killed while creating one left, and still refuses what is not ours', () => {
+    // Before decision 82 the tracking table was committed before the first migration: a
+    // kill inside that migration left it alone and empty, and the file was refused.
+    const killed = file();
+    const raw = new Database(killed);
+    raw.pragma(`page_size = ${NEW_CASE_PAGE_SIZE}`);
+    raw.pragma('journal_mode = WAL');
+    raw.exec('CREATE TABLE schema_migration (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+    raw.close();
+    const { db } = openCase(killed);
+    expect(db.prepare('SELECT count(*) FROM schema_migration').pluck().get()).toBe(SCHEMA_VERSION);
+    const imported = importFiles(db, [path.join(REPO, 'samples')]).files;
+    expect(imported.filter((r) => r.status === 'complete').length).toBeGreaterThan(3);
+    expect(imported.filter((r) => r.status === 'failed')).toEqual([]);
+    db.close();
+    // Beside a table of someone else's, it is not that.
+    const other = file('other.db');
+    const o = new Database(other);
+    o.exec('CREATE TABLE schema_migration (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+    o.exec('CREATE TABLE t (x)');
+    o.close();
+    expect(() => openCase(other)).toThrow(/not a Longtail case/);
+    // The tracking table comes in the first migration's transaction: a first migration
+    // that fails (here on a view in the way of one of its tables) leaves no table behind.
+    const failing = file('failing.longtail');
+    const f = new Database(failing);
+    f.exec('CREATE VIEW input_file AS SELECT 1 AS x');
+    f.close();
+    expect(() => openCase(failing)).toThrow(CaseError);
+    const left = new Database(failing);
+    expect(left.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all()).toEqual([]);
+    left.close();
+  });
+
   it('refuses a newer schema, a foreign SQLite database and a file that is not a database', () => {
     const newer = file();
     openCase(newer).db.close();

@@ -14,7 +14,7 @@ import { openCase } from '../../src-core/store/case-db.js';
 import { importFiles } from '../../src-core/ingest/import-files.js';
 import { gzipBytes, tarBytes, zipBytes, type EntrySpec } from './lib/archives.js';
 import { LONG, writeFigures } from './lib/figures.js';
-import { contents, difference, killedCase, lcg, runImport } from './lib/kills.js';
+import { contents, difference, killedCase, lastRun, lcg, runImport } from './lib/kills.js';
 
 /** Kill points: half of the kill suite's (`npm run trust` gives 20, a long run 60; `npm test` 6). */
 const KILLS = Math.max(2, Math.round(Number(process.env['LONGTAIL_KILL_POINTS'] ?? (LONG ? 60 : 6)) / 2));
@@ -89,7 +89,7 @@ describe('an archive import killed at random points', () => {
           expect(rows, `kill at ${at} ms, member ${sha}`).toEqual(reference.get(sha));
         }
       }
-      expect(await runImport(caseFile, [archive], null), `re-run after kill at ${at} ms`).toBe(0);
+      expect(await runImport(caseFile, [archive], null), `re-run after kill at ${at} ms: ${lastRun.stderr}`).toBe(0);
       const after = contents(caseFile);
       const diff = difference(reference, after);
       figures.eventsLost += diff.lost;

@@ -12,7 +12,7 @@ import { openCase } from '../../src-core/store/case-db.js';
 import { importFiles } from '../../src-core/ingest/import-files.js';
 import { writeFigures } from './lib/figures.js';
 import { EVENT_TABLES } from './lib/harness.js';
-import { contents, difference, killedCase, lcg, runImport } from './lib/kills.js';
+import { contents, difference, killedCase, lastRun, lcg, runImport } from './lib/kills.js';
 
 // EVTX too (the attack logs; those over 256 KiB go through a parse worker).
 const INPUTS = [path.join(REPO, 'samples'), corpus('json'), corpus('csv'), corpus('evtx', 'attack')];
@@ -81,7 +81,7 @@ describe('an import killed at random points', () => {
       }
       outcomes[landed]++;
       // Running the import again finishes the job: no loss, no duplicates.
-      expect(await runImport(caseFile, INPUTS, null, env), `re-run after kill at ${at} ms`).toBe(0);
+      expect(await runImport(caseFile, INPUTS, null, env), `re-run after kill at ${at} ms: ${lastRun.stderr}`).toBe(0);
       const diff = difference(reference, contents(caseFile));
       figures.eventsLost += diff.lost;
       figures.eventsDuplicated += diff.extra;

@@ -67,15 +67,27 @@ export function difference(want: Map<string, string[]>, got: Map<string, string[
 }
 
 /** Runs `longtail import CASE INPUTS…` from the built CLI; kills it after `killAfterMs` unless null. Resolves with its exit code. */
+/** The end of what the last `runImport` wrote to stderr: a failed re-run says why in the test's message. */
+export const lastRun = { stderr: '' };
+const STDERR_TAIL = 4096;
+
 export function runImport(
   caseFile: string, inputs: readonly string[], killAfterMs: number | null, env: Record<string, string> = {},
 ): Promise<number | null> {
   return builtCli().then((cli) => new Promise((resolve) => {
-    const child = spawn(process.execPath, [cli, 'import', caseFile, ...inputs], { stdio: 'ignore', env: { ...process.env, ...env } });
+    const child = spawn(process.execPath, [cli, 'import', caseFile, ...inputs], {
+      stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env },
+    });
+    let stderr = '';
+    child.stderr!.setEncoding('utf8');
+    child.stderr!.on('data', (d: string) => {
+      stderr = (stderr + d).slice(-STDERR_TAIL);
+    });
     let timer: NodeJS.Timeout | null = null;
     if (killAfterMs !== null) timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
-    child.on('exit', (code) => {
+    child.on('close', (code) => {
       if (timer) clearTimeout(timer);
+      lastRun.stderr = stderr;
       resolve(code);
     });
   }));
