@@ -124,9 +124,7 @@ export class CsvRows {
       } else if (!this.emitSlow(rows, input, quoteErrors)) {
         return;
       }
-      this.pendingLine += newlines;
-      this.pending = cursor >= this.pending.length ? '' : this.pending.slice(cursor);
-      this.window = this.baseWindow > this.window ? Math.min(2 * this.window, this.baseWindow) : this.baseWindow;
+      this.consumed(cursor, newlines);
     }
     // A held-back row with a malformed quote that already spans lines is bad whatever
     // follows; waiting for its end could mean reading to the end of the file.
@@ -148,10 +146,15 @@ export class CsvRows {
       return true;
     }
     for (let i = 0; i < w.rows.length; i++) this.emit(w.rows[i]!, this.pendingLine + w.lines[i]!, input, w.ends[i]!);
-    this.pendingLine += w.newlines;
-    this.pending = w.cursor >= this.pending.length ? '' : this.pending.slice(w.cursor);
-    this.window = this.baseWindow > this.window ? Math.min(2 * this.window, this.baseWindow) : this.baseWindow;
+    this.consumed(w.cursor, w.newlines);
     return true;
+  }
+
+  /** The window's complete rows are out: the text goes on at `cursor`, `newlines` lines on. */
+  private consumed(cursor: number, newlines: number): void {
+    this.pendingLine += newlines;
+    this.pending = cursor >= this.pending.length ? '' : this.pending.slice(cursor);
+    this.window = this.baseWindow > this.window ? Math.min(2 * this.window, this.baseWindow) : this.baseWindow;
   }
 
   /** No complete record in the window: look further, up to maxRecordChars. */

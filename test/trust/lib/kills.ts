@@ -66,11 +66,11 @@ export function difference(want: Map<string, string[]>, got: Map<string, string[
   return { lost, extra };
 }
 
-/** Runs `longtail import CASE INPUTS…` from the built CLI; kills it after `killAfterMs` unless null. Resolves with its exit code. */
 /** The end of what the last `runImport` wrote to stderr: a failed re-run says why in the test's message. */
 export const lastRun = { stderr: '' };
 const STDERR_TAIL = 4096;
 
+/** Runs `longtail import CASE INPUTS…` from the built CLI; kills it after `killAfterMs` unless null. Resolves with its exit code. */
 export function runImport(
   caseFile: string, inputs: readonly string[], killAfterMs: number | null, env: Record<string, string> = {},
 ): Promise<number | null> {
