@@ -9,7 +9,7 @@ import { canonicalJson } from './json/canonical.js';
 import { parseJson } from './json/big-json.js';
 import { defenderColumn, mapDefender, type DefenderRow, type KnownImplied } from './mappers/defender.js';
 import { defenderCells } from './mappers/defender-cells.js';
-import { isFlatWindowsEvent, jsonDialect, mapJsonRecord } from './mappers/json-record.js';
+import { isFlatWindowsEvent, jsonDialect, mapJsonRecord, mapJsonTree } from './mappers/json-record.js';
 import { RecordError, skip, type MapResult } from './mappers/types.js';
 import { isUsedWinEvent, mapWinEvent, unusedReason } from './mappers/windows-event.js';
 import { readEvtx } from './evtx/index.js';
@@ -237,8 +237,8 @@ function jsonStream(input: StreamInput): RecordStream {
   }
   const source = first.replay() ?? (first.source.close(), input.open());
   const wanted = input.wanted;
-  const reader = readJsonRecords(source, wanted ? { keep: (index) => wanted(index - 1) } : {});
-  const textKey = reader.contentKey;
+  // Scanned records: each is mapped before the next is read (parse-file.ts).
+  const reader = readJsonRecords(source, wanted ? { keep: (index) => wanted(index - 1), tree: true } : { tree: true });
   function* records(): Generator<SourceRecord | BadRecord> {
     for (const rec of reader) {
       if (isUnread(rec)) {
@@ -250,11 +250,10 @@ function jsonStream(input: StreamInput): RecordStream {
         yield { ref, reason: 'invalid JSON', detail: rec.error };
         continue;
       }
+      const ctx = { ref, localOffsetMinutes: offset, known: input.implied };
+      const tree = rec.tree;
       const value = rec.value;
-      const index = rec.index;
-      // From the line's text while the reader holds it (the record is mapped before the next is read).
-      const contentKey = textKey ? () => textKey(index) : undefined;
-      yield { ref, map: () => mapJsonRecord(value, { ref, localOffsetMinutes: offset, contentKey, known: input.implied }) };
+      yield { ref, map: tree ? () => mapJsonTree(tree, ctx) : () => mapJsonRecord(value, ctx) };
     }
   }
   return {

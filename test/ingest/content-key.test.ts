@@ -1,11 +1,11 @@
-// Issue 11 / decision 54: the content key (spec 7.13) computed from a record's bytes
+// Issue 11 / decisions 54 and 83: the content key (spec 7.13) computed from a record's bytes
 // must be the key the value path stores, for every corpus JSON document and for every
 // text form a hostile or odd producer can give the same document.
 import fs from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalJsonText } from '../../src-core/ingest/json/canonical-text.js';
+import { canonicalJsonText } from '../../src-core/ingest/json/json-tree.js';
 import { canonicalJson } from '../../src-core/ingest/json/canonical.js';
 import { parseJson } from '../../src-core/ingest/json/big-json.js';
 import { readJsonRecords } from '../../src-core/ingest/json/json-records.js';
@@ -44,16 +44,18 @@ function corpusRecords(): Array<{ file: string; text: string; value: unknown; li
     fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
   for (const file of walk(CORPUS)) {
     const bytes = fs.readFileSync(file);
-    const reader = readJsonRecords(bufferSource(bytes));
-    let previous = 0;
-    for (const rec of reader) {
-      // Once the reader has moved on, an earlier record's bytes are gone: never a stale key.
-      if (previous) expect(reader.contentKey?.(previous) ?? null).toBeNull();
-      previous = rec.index;
+    const lines = readJsonRecords(bufferSource(bytes)).container === 'ndjson';
+    // As the importer reads JSON lines: scanned, the key taken while the line is the latest.
+    const scanned: Array<string | null> = [];
+    if (lines) {
+      for (const rec of readJsonRecords(bufferSource(bytes), { tree: true })) {
+        if (rec.tree) rec.tree.tree.check(rec.tree);
+        scanned.push(rec.tree ? `json#${rec.tree.tree.canonical()}` : null);
+      }
+    }
+    for (const [i, rec] of [...readJsonRecords(bufferSource(bytes))].entries()) {
       if (rec.error !== undefined) continue;
-      // The reader's own key, taken while its bytes are live (as the importer does).
-      const fromLine = reader.contentKey?.(rec.index) ?? null;
-      out.push({ file: path.relative(CORPUS, file), text: serialize(rec.value, (k) => k, ''), value: rec.value, lines: reader.contentKey !== undefined, fromLine });
+      out.push({ file: path.relative(CORPUS, file), text: serialize(rec.value, (k) => k, ''), value: rec.value, lines, fromLine: lines ? scanned[i]! : null });
     }
   }
   return out;
@@ -163,13 +165,14 @@ describe('content key from the record text (decision 54)', () => {
   }
 
   it('never hands back an earlier line once the reader has moved on', () => {
-    const reader = readJsonRecords(bufferSource(Buffer.from('{"b":1,"a":2}\n{"c":3}\n')));
+    const reader = readJsonRecords(bufferSource(Buffer.from('{"b":1,"a":2}\n{"c":3}\n')), { tree: true });
     const it = reader[Symbol.iterator]();
-    const first = it.next().value!;
-    expect(reader.contentKey?.(first.index)).toBe('json#{"a":2,"b":1}');
-    const second = it.next().value!;
-    expect(reader.contentKey?.(first.index)).toBeNull();
-    expect(reader.contentKey?.(second.index)).toBe('json#{"c":3}');
+    const first = it.next().value!.tree!;
+    expect(first.tree.canonical()).toBe('{"a":2,"b":1}');
+    const second = it.next().value!.tree!;
+    expect(() => first.tree.check(first)).toThrow(/moved on/);
+    second.tree.check(second);
+    expect(second.tree.canonical()).toBe('{"c":3}');
   });
 
   it('equals the value path on random documents in random text forms', () => {

@@ -2,7 +2,7 @@ import type { ChunkBuffer } from '../text/chunk-buffer.js';
 import { rawLines } from '../text/line-reader.js';
 import { MAX_JSON_DEPTH } from './big-json.js';
 import { DEPTH_ERROR, parsedRecord, tooLargeError, type JsonRecord } from './json-record.js';
-import { canonicalJsonText } from './canonical-text.js';
+import type { JsonTree } from './json-tree.js';
 
 const OPENER = new Uint8Array(256);
 OPENER[0x5b] = 1;
@@ -33,33 +33,17 @@ function tooDeep(buf: Uint8Array, start: number, end: number): boolean {
   return false;
 }
 
-/** The content key's text starts so (mappers/json-record.ts contentKey). */
-const CONTENT_PREFIX = 'json#';
-
-/** The text of the record last yielded (index 0: none; records count from 1). */
-export interface LastLine {
-  index: number;
-  text: string;
-}
-
-/**
- * The content key's text (spec 7.13) of record `index` from its own text, while it is the
- * record last yielded; null otherwise, or when that path gives up (callers then take the
- * value path).
- */
-export function lineContentKey(last: LastLine, index: number): string | null {
-  if (last.index !== index) return null;
-  const canonical = canonicalJsonText(last.text);
-  return canonical === null ? null : CONTENT_PREFIX + canonical;
-}
-
 function isWs(c: number): boolean {
   return c === 0x20 || c === 0x09 || c === 0x0d;
 }
 
-/** JSON lines: every non-blank line is one record; a bad line never affects the next. */
+/**
+ * JSON lines: every non-blank line is one record; a bad line never affects the next. With
+ * a `tree`, a line its scan accepts comes out scanned, not parsed (decision 83); the rest
+ * are parsed as ever, so JSON.parse still decides which lines are bad.
+ */
 export function* jsonLines(
-  chunks: ChunkBuffer, maxRecordBytes: number, last: LastLine, keep?: (index: number) => boolean,
+  chunks: ChunkBuffer, maxRecordBytes: number, keep?: (index: number) => boolean, tree?: JsonTree,
 ): Generator<JsonRecord, void, void> {
   let index = 0;
   for (const raw of rawLines(chunks, maxRecordBytes)) {
@@ -86,10 +70,7 @@ export function* jsonLines(
       continue;
     }
     const text = buf.toString('utf8', start, end);
-    last.index = index;
-    last.text = text;
-    yield parsedRecord(text, raw.line, offset, index);
-    last.index = 0;
-    last.text = '';
+    if (tree?.scan(text)) yield { line: raw.line, offset, index, tree: tree.ref() };
+    else yield parsedRecord(text, raw.line, offset, index);
   }
 }

@@ -1,4 +1,5 @@
 import { MAX_JSON_DEPTH, parseJson } from './big-json.js';
+import type { TreeRef } from './json-tree.js';
 
 export type JsonContainer =
   | 'ndjson'
@@ -10,8 +11,10 @@ export type JsonContainer =
   | 'concatenated';
 
 export interface JsonRecord {
-  /** The parsed record (big integers as bigint); absent on a bad record. */
+  /** The parsed record (big integers as bigint); absent on a bad record, and on a scanned one. */
   value?: unknown;
+  /** The record scanned instead of parsed (JsonOptions.tree): valid until the reader moves on. */
+  tree?: TreeRef;
   /** 1-based line of the record's first byte. */
   line: number;
   /** Byte offset of the record's first byte in the file. */
@@ -21,9 +24,9 @@ export interface JsonRecord {
   error?: string;
 }
 
-/** A record a reader was told it may leave unread (JsonOptions.keep): neither value nor error. */
+/** A record a reader was told it may leave unread (JsonOptions.keep): no value, tree or error. */
 export function isUnread(r: JsonRecord): boolean {
-  return r.value === undefined && r.error === undefined;
+  return r.value === undefined && r.tree === undefined && r.error === undefined;
 }
 
 export function errorText(e: unknown): string {

@@ -5,7 +5,8 @@ import { openUtf8 } from '../text/text-stream.js';
 import { JsonCursor } from './json-cursor.js';
 import { JsonDocuments } from './json-document.js';
 import { looksLikeJsonLines } from './json-layout.js';
-import { jsonLines, lineContentKey, type LastLine } from './json-lines.js';
+import { jsonLines } from './json-lines.js';
+import { JsonTree } from './json-tree.js';
 import type { JsonContainer, JsonRecord } from './json-record.js';
 
 export type { JsonContainer, JsonRecord } from './json-record.js';
@@ -20,6 +21,11 @@ export interface JsonOptions {
    * (json-record.ts isUnread), without decoding them. Other layouts read every record.
    */
   keep?: (index: number) => boolean;
+  /**
+   * JSON lines come out scanned (JsonRecord.tree) wherever the scan accepts them, for a
+   * caller that maps each record before asking for the next (decision 83).
+   */
+  tree?: boolean;
 }
 
 /** Single pass: iterating again continues where the last iteration stopped. */
@@ -33,11 +39,6 @@ export interface JsonReader extends Iterable<JsonRecord> {
   /** Small values next to the records (e.g. `schema`, `hits.total`); complete after iteration. */
   readonly meta: Record<string, unknown>;
   readonly encoding: TextEncoding;
-  /**
-   * Record `index`'s content key from its own text (json-lines.ts lineContentKey), while it
-   * is the record last yielded; absent for layouts that do not keep a record's text.
-   */
-  readonly contentKey?: (index: number) => string | null;
 }
 
 export const DEFAULT_MAX_RECORD_BYTES = 256 * 1024 * 1024;
@@ -54,12 +55,8 @@ export function readJsonRecords(source: ByteSource, opts: JsonOptions = {}): Jso
   const { encoding, chunks } = openUtf8(source, opts.chunkSize ?? DEFAULT_CHUNK_SIZE);
   const cursor = new JsonCursor(chunks, maxRecordBytes);
   if (looksLikeJsonLines(cursor, MAX_PROBE_BYTES)) {
-    const last: LastLine = { index: 0, text: '' };
-    const lines = jsonLines(chunks, maxRecordBytes, last, opts.keep);
-    return {
-      container: 'ndjson', meta: {}, encoding, [Symbol.iterator]: () => lines,
-      contentKey: (index) => lineContentKey(last, index),
-    };
+    const lines = jsonLines(chunks, maxRecordBytes, opts.keep, opts.tree ? new JsonTree() : undefined);
+    return { container: 'ndjson', meta: {}, encoding, [Symbol.iterator]: () => lines };
   }
   const docs = new JsonDocuments(cursor, maxRecordBytes);
   const records = docs.records();

@@ -10,7 +10,8 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 }
 
 const splitCache = new Map<string, string[]>();
-function segments(path: string): string[] {
+/** A dotted path's parts, kept: mappers ask for the same few paths on every record. */
+export function segments(path: string): string[] {
   let s = splitCache.get(path);
   if (!s) {
     s = path.split('.');
@@ -37,13 +38,22 @@ function lookup(obj: Record<string, unknown>, parts: readonly string[], i: numbe
   return MISSING;
 }
 
-export class Doc {
-  constructor(readonly value: Record<string, unknown>) {}
+/**
+ * The mappers' view of a document. Both kinds answer every question alike: ValueDoc over a
+ * parsed object, TreeDoc (tree-doc.ts) over a scanned text, which builds only the values
+ * asked for (decision 83).
+ */
+export abstract class Doc {
+  /** The value at a dotted path as the document holds it; undefined when absent. */
+  protected abstract raw(path: string): unknown;
 
-  private raw(path: string): unknown {
-    const v = lookup(this.value, segments(path), 0);
-    return v === MISSING ? undefined : v;
-  }
+  abstract has(path: string): boolean;
+
+  /** True when an object, or any dotted key, lives under `prefix` (e.g. a `dll` block). */
+  abstract hasObject(prefix: string): boolean;
+
+  /** The leaves under a prefix as a flat record (`winlog.event_data` → its fields). */
+  abstract subtree(prefix: string): Record<string, unknown>;
 
   /** The value at a dotted path; a one-element array (fields API) is unwrapped. */
   get(path: string): unknown {
@@ -74,19 +84,28 @@ export class Doc {
     const arr = Array.isArray(v) ? v : v === undefined || v === null ? [] : [v];
     return arr.filter((x): x is string => typeof x === 'string').map((x) => x.toLowerCase());
   }
+}
+
+export class ValueDoc extends Doc {
+  constructor(readonly value: Record<string, unknown>) {
+    super();
+  }
+
+  protected raw(path: string): unknown {
+    const v = lookup(this.value, segments(path), 0);
+    return v === MISSING ? undefined : v;
+  }
 
   has(path: string): boolean {
     return this.raw(path) !== undefined;
   }
 
-  /** True when an object, or any dotted key, lives under `prefix` (e.g. a `dll` block). */
   hasObject(prefix: string): boolean {
     if (isPlainObject(this.raw(prefix))) return true;
     const p = prefix + '.';
     return Object.keys(this.value).some((k) => k.startsWith(p));
   }
 
-  /** The leaves under a prefix as a flat record (`winlog.event_data` → its fields). */
   subtree(prefix: string): Record<string, unknown> {
     const out: Record<string, unknown> = {};
     const add = (obj: Record<string, unknown>, at: string) => {

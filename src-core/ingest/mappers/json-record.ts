@@ -5,8 +5,10 @@ import type { Iso7 } from '../../model/events.js';
 import { parseTime, shiftMinutes } from '../../normalize/time.js';
 import { clean } from '../../normalize/values.js';
 import { canonicalJson } from '../json/canonical.js';
+import { OBJ, type JsonTree, type TreeRef } from '../json/json-tree.js';
 import { mapDefender, looksLikeDefenderColumns, type KnownImplied } from './defender.js';
-import { Doc } from './doc.js';
+import { ValueDoc, type Doc } from './doc.js';
+import { TreeDoc } from './tree-doc.js';
 import { mapEcs } from './ecs.js';
 import { RecordError, skip, type MapResult } from './types.js';
 import { mapWinEvent } from './windows-event.js';
@@ -59,7 +61,7 @@ function classify(v: Record<string, unknown>): Classified {
   if ('DeviceName' in doc && !('@timestamp' in doc) && looksLikeDefenderColumns(Object.keys(doc))) {
     return { dialect: 'defender-row', doc, id, flat: null };
   }
-  const flat = new Doc(doc);
+  const flat = new ValueDoc(doc);
   if (isWinlogDoc(flat)) return { dialect: 'winlog', doc, id, flat };
   if (flat.has('event.category') || flat.has('@timestamp')) return { dialect: 'ecs', doc, id, flat };
   return { dialect: 'unknown', doc, id, flat };
@@ -77,18 +79,50 @@ export interface JsonRecordContext {
    * (spec 7.3), inferred per file; 0 when the file is read as UTC.
    */
   localOffsetMinutes: number;
-  /** The record's content key from its own text (JsonReader.contentKey), when the reader keeps it. */
+  /** The record's content key from its own text (its scan, mapJsonTree), when there is one. */
   contentKey?: () => string | null;
   /** Implied processes the file has handed out: Defender rows build no repeat of them (decision 72). */
   known?: KnownImplied;
 }
 
 /**
- * Spec 7.13: the whole record as canonical JSON. From the record's text when the reader
- * kept it (the same text, computed faster: decision 54), else from the value.
+ * Spec 7.13: the whole record as canonical JSON. From the record's text when it was
+ * scanned (the same text, computed faster: decisions 54 and 83), else from the value.
  */
 function contentKey(v: unknown, ctx: JsonRecordContext): string {
   return ctx.contentKey?.() ?? `json#${canonicalJson(v)}`;
+}
+
+/** The dialects read from a scanned record; every other one is read from the parsed value. */
+interface TreeClassified {
+  dialect: 'winlog' | 'ecs' | 'unknown';
+  id: string | null;
+  flat: TreeDoc;
+}
+
+/**
+ * classify() over a scanned record, for the dialects it can read there; null sends the
+ * record to the value path. Every dialect classify() tells apart before `winlog` needs a
+ * key this one looks for (top-level `category`; `EventId` or `EventID`; `DeviceName`), so
+ * where none is present both reach the same answer.
+ */
+function classifyTree(tree: JsonTree, root: number): TreeClassified | null {
+  if (tree.member(root, 'category') >= 0) return null;
+  const idNode = tree.member(root, '_id');
+  const id = idNode < 0 ? null : clean(tree.value(idNode));
+  let doc = root;
+  const source = tree.member(root, '_source');
+  if (source >= 0 && tree.kind(source) === OBJ) {
+    doc = source;
+  } else {
+    const fields = tree.member(root, 'fields');
+    if (fields >= 0 && tree.kind(fields) === OBJ && (idNode >= 0 || tree.member(root, '_index') >= 0)) doc = fields;
+  }
+  if (tree.member(doc, 'EventId') >= 0 || tree.member(doc, 'EventID') >= 0 || tree.member(doc, 'DeviceName') >= 0) return null;
+  const flat = new TreeDoc(tree, doc);
+  if (isWinlogDoc(flat)) return { dialect: 'winlog', id, flat };
+  if (flat.has('event.category') || flat.has('@timestamp')) return { dialect: 'ecs', id, flat };
+  return { dialect: 'unknown', id, flat };
 }
 
 function docTime(d: Doc): Iso7 {
@@ -114,6 +148,23 @@ function flatWindows(v: Record<string, unknown>, ctx: JsonRecordContext, dedupeK
     ref: ctx.ref,
     dedupeKey,
   });
+}
+
+/**
+ * mapJsonRecord for a scanned record (decision 83): Elastic and Winlogbeat documents are
+ * read from the tree, every other dialect from the value parsed now. The same result as
+ * mapJsonRecord(parseJson(text)).
+ */
+export function mapJsonTree(ref: TreeRef, ctx: JsonRecordContext): MapResult {
+  const tree = ref.tree;
+  tree.check(ref);
+  const key = () => `json#${tree.canonical()}`;
+  const c = tree.kind(tree.root) === OBJ ? classifyTree(tree, tree.root) : null;
+  if (c === null) return mapJsonRecord(tree.value(tree.root), { ...ctx, contentKey: key });
+  if (c.dialect === 'unknown') return skip('JSON document of an unknown kind');
+  const d = c.flat;
+  const common = { time: docTime(d), ref: ctx.ref, dedupeKey: c.id !== null ? `json|${c.id}` : key() };
+  return c.dialect === 'winlog' ? mapWinlog(d, common) : mapEcs(d, common);
 }
 
 export function mapJsonRecord(value: unknown, ctx: JsonRecordContext): MapResult {
