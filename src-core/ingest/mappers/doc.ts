@@ -20,6 +20,26 @@ export function segments(path: string): string[] {
   return s;
 }
 
+const joined = new Map<string, Map<string, string>>();
+/**
+ * `prefix.leaf`, the same string each time: a path built anew on every record cost its
+ * Map lookup in segments() a flattening and a hash (decision 83).
+ */
+export function subPath(prefix: string, leaf: string): string {
+  let leaves = joined.get(prefix);
+  if (!leaves) {
+    if (joined.size >= 1000) joined.clear();
+    leaves = new Map();
+    joined.set(prefix, leaves);
+  }
+  let p = leaves.get(leaf);
+  if (p === undefined) {
+    p = `${prefix}.${leaf}`;
+    if (leaves.size < 1000) leaves.set(leaf, p);
+  }
+  return p;
+}
+
 const MISSING = Symbol('missing');
 
 /** Finds `parts[i..]` under `obj`, trying nested keys first, then dotted ones. */

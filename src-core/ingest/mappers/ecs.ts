@@ -7,7 +7,7 @@ import type {
 import {
   baseName, entityKey, joinUser, makeHashes, parseBool, parsePid, parsePort, signatureFrom,
 } from '../../normalize/values.js';
-import type { Doc } from './doc.js';
+import { subPath, type Doc } from './doc.js';
 import { RecordError, skip, type MapResult } from './types.js';
 
 const START_ACTIONS = new Set(['start', 'process creation', 'created-process']);
@@ -15,13 +15,13 @@ const NON_WINDOWS = new Set(['linux', 'macos', 'darwin', 'ios', 'android', 'unix
 
 function signatureOf(doc: Doc, prefix: string): { signature: Signature; signer: string | null } {
   return {
-    signature: signatureFrom(doc.get(`${prefix}.trusted`), doc.get(`${prefix}.status`)),
-    signer: doc.str(`${prefix}.subject_name`),
+    signature: signatureFrom(doc.get(subPath(prefix, 'trusted')), doc.get(subPath(prefix, 'status'))),
+    signer: doc.str(subPath(prefix, 'subject_name')),
   };
 }
 
 function hashesOf(doc: Doc, prefix: string) {
-  return makeHashes(doc.get(`${prefix}.sha256`), doc.get(`${prefix}.sha1`), doc.get(`${prefix}.md5`));
+  return makeHashes(doc.get(subPath(prefix, 'sha256')), doc.get(subPath(prefix, 'sha1')), doc.get(subPath(prefix, 'md5')));
 }
 
 export interface EcsContext {
@@ -55,7 +55,7 @@ export function mapEcs(doc: Doc, ctx: EcsContext): MapResult {
     const sigPrefix = doc.has('dll.code_signature.status') || doc.has('dll.code_signature.trusted')
       ? 'dll.code_signature' : 'file.code_signature';
     const sig = signatureOf(doc, sigPrefix);
-    const exists = parseBool(doc.get(`${sigPrefix}.exists`));
+    const exists = parseBool(doc.get(subPath(sigPrefix, 'exists')));
     const ev: ImageLoadEvent = {
       kind: 'image', ...base, source: 'elastic:library', ...actor, dllPath,
       hashes: doc.hasObject('dll.hash') ? hashesOf(doc, 'dll.hash') : hashesOf(doc, 'file.hash'),
@@ -102,9 +102,9 @@ export function mapEcs(doc: Doc, ctx: EcsContext): MapResult {
     const ev: NetworkEvent = {
       kind: 'network', ...base, source: 'elastic:network', ...actor,
       action, protocol: doc.first('network.transport', 'network.protocol'),
-      remoteIp: doc.first(`${remote}.ip`), remotePort: parsePort(doc.get(`${remote}.port`)),
-      remoteName: dnsName ?? doc.first(`${remote}.domain`, 'url.full', 'url.domain'),
-      localIp: doc.first(`${local}.ip`), localPort: parsePort(doc.get(`${local}.port`)),
+      remoteIp: doc.first(subPath(remote, 'ip')), remotePort: parsePort(doc.get(subPath(remote, 'port'))),
+      remoteName: dnsName ?? doc.first(subPath(remote, 'domain'), 'url.full', 'url.domain'),
+      localIp: doc.first(subPath(local, 'ip')), localPort: parsePort(doc.get(subPath(local, 'port'))),
       direction: inbound ? 'inbound' : direction === null ? null : 'outbound',
     };
     return { items: [ev] };
