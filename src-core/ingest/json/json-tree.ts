@@ -11,13 +11,14 @@
 // give-up is always safe, and the scan also gives up where it cannot reproduce the value
 // path exactly:
 // - a key with an escape (keys are compared as they are written, in UTF-16 code units);
-// - an escaped surrogate (`\ud83d`); raw text decoded from UTF-8 holds no lone surrogate.
+// - a surrogate, escaped (`\ud83d`) or a lone one in the text (decoded UTF-8 holds none);
+// - nesting deeper than MAX_JSON_DEPTH (the scan recurses).
 // What it writes equals canonicalJson(parseJson(text)) (canonical.ts): `\/` and `\uXXXX`
 // are decoded and written as JSON.stringify writes the character; numbers with a fraction
 // or an exponent as String(Number(text)), integers as written (below 2^53 String(n) gives
 // the digits back, beyond it parseJson keeps a bigint, written as its digits), -0 as 0;
 // of duplicate keys the last wins, as in JSON.parse.
-import { parseJson } from './big-json.js';
+import { MAX_JSON_DEPTH, parseJson } from './big-json.js';
 
 const FAIL = -1;
 
@@ -35,7 +36,8 @@ export const OBJ = 7;
  * kid count, clean (canonical as written).
  */
 const W = 6;
-const CONTROL = /[\u0000-\u001f]/g;
+/** What JSON.parse refuses in a string, and a lone surrogate, which canonicalJson writes escaped. */
+const CONTROL = /[\u0000-\u001f\p{Cs}]/gu;
 
 function grow(a: Int32Array<ArrayBuffer>, need: number): Int32Array<ArrayBuffer> {
   if (need <= a.length) return a;
@@ -78,16 +80,24 @@ export class JsonTree {
   private top = 0;
   /** The next backslash at or after the scan position (end when none): most strings have none. */
   private nextEscape = 0;
-  /** The next control character at or after the scan position (end when none). */
+  /** The next control character or lone surrogate at or after the scan position (end when none). */
   private nextControl = 0;
   /** Whether the string scanned last holds a backslash. */
   private escaped = false;
   /** Whitespace between tokens skipped so far: a container that saw none added is compact. */
   private spaces = 0;
+  /** Containers open: the scan recurses, so it gives up past MAX_JSON_DEPTH as the readers do. */
+  private depth = 0;
 
   /** Scans `source`; false when it gives up (see the file's head). */
   scan(source: string): boolean {
     this.generation++;
+    // A huge record must not keep its buffers for the rest of the file; dropped only now,
+    // when nothing refers to the last record's nodes any more.
+    if (this.nodes.length > 1 << 20) this.nodes = new Int32Array(W * 256);
+    if (this.kids.length > 1 << 20) this.kids = new Int32Array(3 * 256);
+    if (this.stack.length > 1 << 20) this.stack = new Int32Array(3 * 256);
+    this.depth = 0;
     this.text = source;
     this.end = source.length;
     this.nodeCount = 0;
@@ -101,10 +111,6 @@ export class JsonTree {
     if (p !== FAIL) p = this.ws(p);
     this.root = p === this.end ? this.nodeCount - 1 : -1;
     if (this.root < 0) this.text = '';
-    // A huge record must not keep its buffers for the rest of the file.
-    if (this.nodes.length > 1 << 20) this.nodes = new Int32Array(W * 256);
-    if (this.kids.length > 1 << 20) this.kids = new Int32Array(3 * 256);
-    if (this.stack.length > 1 << 20) this.stack = new Int32Array(3 * 256);
     return this.root >= 0;
   }
 
@@ -243,7 +249,7 @@ export class JsonTree {
     return this.nextEscape < q;
   }
 
-  /** Whether a control character lies in [p, q); moves nextControl up to p first. */
+  /** Whether a control character or a lone surrogate lies in [p, q); moves nextControl up to p first. */
   private controlWithin(p: number, q: number): boolean {
     if (this.nextControl < p) this.nextControl = this.findControl(p);
     return this.nextControl < q;
@@ -346,6 +352,7 @@ export class JsonTree {
     const spacesBefore = this.spaces;
     const isObject = closer === 0x7d;
     let clean = true;
+    if (++this.depth > MAX_JSON_DEPTH) return FAIL;
     p = this.ws(p + 1);
     if (t.charCodeAt(p) !== closer) {
       for (;;) {
@@ -374,6 +381,7 @@ export class JsonTree {
       }
       if (t.charCodeAt(p) !== closer) return FAIL;
     }
+    this.depth--;
     const count = isObject ? (this.top - frame) / 3 : this.top - frame;
     this.node(isObject ? OBJ : ARR, start, p + 1, this.close(frame), count, clean && this.spaces === spacesBefore);
     return p + 1;
