@@ -137,7 +137,10 @@ export class JsonTree {
     const len = key.length;
     for (let m = first + 3 * (this.nodes[i + 4]! - 1); m >= first; m -= 3) {
       const ks = kids[m]!;
-      if (kids[m + 1]! - ks === len && t.startsWith(key, ks)) return kids[m + 2]!;
+      if (kids[m + 1]! - ks !== len) continue;
+      let c = 0;
+      while (c < len && t.charCodeAt(ks + c) === key.charCodeAt(c)) c++;
+      if (c === len) return kids[m + 2]!;
     }
     return -1;
   }
@@ -476,10 +479,25 @@ export class JsonTree {
 
   private writeObject(first: number, count: number): string {
     const kids = this.kids;
-    const order: number[] = [];
-    for (let k = 0; k < count; k++) order.push(first + 3 * k);
-    // Equal keys keep their source order, so the last of a run is the one JSON.parse kept.
-    order.sort((x, y) => this.keyLess(kids[x]!, kids[x + 1]!, kids[y]!, kids[y + 1]!) || x - y);
+    // Equal keys keep their source order, so the last of a run is the one JSON.parse kept:
+    // a stable sort. Insertion sort for the small, nearly sorted objects of records (cheaper
+    // than sort() with a comparator); sort() beyond, where n² would tell.
+    let order: Int32Array | number[];
+    if (count <= 32) {
+      order = new Int32Array(count);
+      for (let k = 0; k < count; k++) {
+        const m = first + 3 * k;
+        let j = k;
+        while (j > 0 && this.keyLess(kids[order[j - 1]!]!, kids[order[j - 1]! + 1]!, kids[m]!, kids[m + 1]!) > 0) {
+          order[j] = order[j - 1]!;
+          j--;
+        }
+        order[j] = m;
+      }
+    } else {
+      order = Array.from({ length: count }, (_, k) => first + 3 * k);
+      order.sort((x, y) => this.keyLess(kids[x]!, kids[x + 1]!, kids[y]!, kids[y + 1]!) || x - y);
+    }
     let out = '{';
     for (let k = 0; k < count; k++) {
       const m = order[k]!;
