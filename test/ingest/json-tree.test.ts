@@ -341,6 +341,26 @@ describe('JsonTree.scan (decision 83)', () => {
     expectAsParsed(tree, '{"b":[1,2],"a":{}}');
   });
 
+  // Unsorted objects are sorted for the canonical text: by insertion up to 32 members, by
+  // sort() beyond. Both must be stable (of duplicate keys the last wins) and agree.
+  it('sorts unsorted objects of every size, duplicates included, as canonicalJson does', () => {
+    let seed = 83;
+    const rand = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    const tree = new JsonTree();
+    for (const size of [2, 3, 31, 32, 33, 34, 64, 200]) {
+      for (let round = 0; round < 20; round++) {
+        const members: string[] = [];
+        for (let k = 0; k < size; k++) members.push(`"k${rand(Math.max(2, size - 3))}":${k}`);
+        const text = `{${members.join(',')},"z":{${members.slice(0, rand(size)).join(',')}}}`;
+        expect(tree.scan(text), text).toBe(true);
+        expect(tree.canonical(), text).toBe(canonicalJson(parseJson(text)));
+      }
+    }
+  });
+
   // The scan once dropped its buffers after a record of 131,072 nodes or more while that
   // record was still its latest: kind() read undefined and canonical() gave "{}", so every
   // such record without an _id got the content key json#{}. They are dropped at the next scan.
