@@ -38,7 +38,10 @@ export interface StreamInput {
 
 export interface SourceRecord {
   ref: string;
-  /** Maps the record; throws RecordError (or any Error) for a bad record. */
+  /**
+   * Maps the record; throws RecordError (or any Error) for a bad record. Call it before
+   * taking the next record: a scanned JSON line is read from a tree the next line reuses.
+   */
   map: () => MapResult;
 }
 
