@@ -12,6 +12,7 @@ import { readJsonRecords } from '../../src-core/ingest/json/json-records.js';
 import { bufferSource } from '../../src-core/ingest/text/byte-source.js';
 import { mapJsonRecord } from '../../src-core/ingest/mappers/json-record.js';
 import { recordKeyValue } from '../../src-core/store/wire.js';
+import { corpusJsonFiles, serialize } from '../helpers/json-text.js';
 
 const CORPUS = path.resolve(__dirname, '../../../shared/corpus/json');
 const TIME = '2024-01-02T03:04:05.1234567Z';
@@ -27,22 +28,9 @@ function textKey(text: string): string | null {
   return canonical === null ? null : recordKeyValue(TIME, `json#${canonical}`);
 }
 
-/** A JSON text of `v` (bigints as digits) with keys in the given order and optional spaces. */
-function serialize(v: unknown, order: (keys: string[]) => string[], space: string): string {
-  if (typeof v === 'bigint') return v.toString();
-  if (Array.isArray(v)) return `[${space}${v.map((x) => serialize(x, order, space)).join(`,${space}`)}${space}]`;
-  if (typeof v === 'object' && v !== null) {
-    const o = v as Record<string, unknown>;
-    return `{${space}${order(Object.keys(o)).map((k) => `${JSON.stringify(k)}${space}:${space}${serialize(o[k], order, space)}`).join(`,${space}`)}${space}}`;
-  }
-  return JSON.stringify(v);
-}
-
 function corpusRecords(): Array<{ file: string; text: string; value: unknown; lines: boolean; fromLine: string | null }> {
   const out: Array<{ file: string; text: string; value: unknown; lines: boolean; fromLine: string | null }> = [];
-  const walk = (dir: string): string[] =>
-    fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
-  for (const file of walk(CORPUS)) {
+  for (const file of corpusJsonFiles()) {
     const bytes = fs.readFileSync(file);
     const lines = readJsonRecords(bufferSource(bytes)).container === 'ndjson';
     // As the importer reads JSON lines: scanned, the key taken while the line is the latest.

@@ -5,7 +5,6 @@
 // These tests pin both halves: tables of edge texts either side of the grammar, and a
 // mutation fuzz that throws near-valid texts at it.
 import fs from 'node:fs';
-import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -15,25 +14,12 @@ import { parseJson } from '../../src-core/ingest/json/big-json.js';
 import { canonicalJson } from '../../src-core/ingest/json/canonical.js';
 import { readJsonRecords } from '../../src-core/ingest/json/json-records.js';
 import { bufferSource } from '../../src-core/ingest/text/byte-source.js';
+import { corpusJsonFiles, serialize } from '../helpers/json-text.js';
 
-const CORPUS = path.resolve(__dirname, '../../../shared/corpus/json');
-
-/** A JSON text of `v` (bigints as digits) with keys in the given order and optional spaces. */
-function serialize(v: unknown, order: (keys: string[]) => string[], space: string): string {
-  if (typeof v === 'bigint') return v.toString();
-  if (Array.isArray(v)) return `[${space}${v.map((x) => serialize(x, order, space)).join(`,${space}`)}${space}]`;
-  if (typeof v === 'object' && v !== null) {
-    const o = v as Record<string, unknown>;
-    return `{${space}${order(Object.keys(o)).map((k) => `${JSON.stringify(k)}${space}:${space}${serialize(o[k], order, space)}`).join(`,${space}`)}${space}}`;
-  }
-  return JSON.stringify(v);
-}
 
 function corpusValues(): unknown[] {
-  const walk = (dir: string): string[] =>
-    fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
   const out: unknown[] = [];
-  for (const file of walk(CORPUS)) {
+  for (const file of corpusJsonFiles()) {
     for (const rec of readJsonRecords(bufferSource(fs.readFileSync(file)))) if (rec.error === undefined) out.push(rec.value);
   }
   return out;

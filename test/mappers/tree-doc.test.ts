@@ -17,6 +17,7 @@ import { jsonDialect, mapJsonRecord, mapJsonTree } from '../../src-core/ingest/m
 import { TreeDoc } from '../../src-core/ingest/mappers/tree-doc.js';
 import { RecordError, type MapResult } from '../../src-core/ingest/mappers/types.js';
 import { generateFleet } from '../bench/fleet.js';
+import { corpusJsonFiles, serialize } from '../helpers/json-text.js';
 
 const CORPUS = path.resolve(__dirname, '../../../shared/corpus/json');
 const ctx = { ref: 'line 1', localOffsetMinutes: 0 };
@@ -25,16 +26,6 @@ type Json = Record<string, unknown>;
 
 function isPlainObject(v: unknown): v is Json {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/** A JSON text of `v` (bigints as digits) with keys in the given order and optional spaces. */
-function serialize(v: unknown, order: (keys: string[]) => string[] = (k) => k, space = ''): string {
-  if (typeof v === 'bigint') return v.toString();
-  if (Array.isArray(v)) return `[${space}${v.map((x) => serialize(x, order, space)).join(`,${space}`)}${space}]`;
-  if (isPlainObject(v)) {
-    return `{${space}${order(Object.keys(v)).map((k) => `${JSON.stringify(k)}${space}:${space}${serialize(v[k], order, space)}`).join(`,${space}`)}${space}}`;
-  }
-  return JSON.stringify(v);
 }
 
 /** An object's text from its members in order (a key may repeat). */
@@ -113,10 +104,8 @@ function expectSameMapping(tree: JsonTree, text: string, label: string, t: Tally
 }
 
 function corpusRecords(): Array<{ file: string; value: unknown }> {
-  const walk = (dir: string): string[] =>
-    fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
   const out: Array<{ file: string; value: unknown }> = [];
-  for (const file of walk(CORPUS)) {
+  for (const file of corpusJsonFiles()) {
     for (const rec of readJsonRecords(bufferSource(fs.readFileSync(file)))) {
       if (rec.error === undefined) out.push({ file: path.relative(CORPUS, file), value: rec.value });
     }
@@ -290,6 +279,16 @@ describe('mapJsonTree on a huge record (decision 83)', () => {
   });
 });
 
+/** Every one-path question of Doc, asked of both kinds. */
+function expectSameAnswers(treeDoc: TreeDoc, valueDoc: ValueDoc, p: string, label: string): void {
+  expect(treeDoc.get(p), `get ${label}`).toStrictEqual(valueDoc.get(p));
+  expect(treeDoc.str(p), `str ${label}`).toStrictEqual(valueDoc.str(p));
+  expect(treeDoc.terms(p), `terms ${label}`).toStrictEqual(valueDoc.terms(p));
+  expect(treeDoc.has(p), `has ${label}`).toBe(valueDoc.has(p));
+  expect(treeDoc.hasObject(p), `hasObject ${label}`).toBe(valueDoc.hasObject(p));
+  expect(treeDoc.subtree(p), `subtree ${label}`).toStrictEqual(valueDoc.subtree(p));
+}
+
 describe('TreeDoc answers as ValueDoc (decision 83)', () => {
   const docs = [
     '{"a":{"b":{"c":1}},"x":"X"}',
@@ -330,12 +329,7 @@ describe('TreeDoc answers as ValueDoc (decision 83)', () => {
         const valueDoc = new ValueDoc(form === 'root' ? parsed : (parsed['_source'] as Json));
         for (const p of paths) {
           const label = `${wrapped} ${JSON.stringify(p)}`;
-          expect(treeDoc.get(p), `get ${label}`).toStrictEqual(valueDoc.get(p));
-          expect(treeDoc.str(p), `str ${label}`).toStrictEqual(valueDoc.str(p));
-          expect(treeDoc.terms(p), `terms ${label}`).toStrictEqual(valueDoc.terms(p));
-          expect(treeDoc.has(p), `has ${label}`).toBe(valueDoc.has(p));
-          expect(treeDoc.hasObject(p), `hasObject ${label}`).toBe(valueDoc.hasObject(p));
-          expect(treeDoc.subtree(p), `subtree ${label}`).toStrictEqual(valueDoc.subtree(p));
+          expectSameAnswers(treeDoc, valueDoc, p, label);
           expect(treeDoc.first(p, 'x', 'a.b'), `first ${label}`).toStrictEqual(valueDoc.first(p, 'x', 'a.b'));
           compared++;
         }
@@ -365,15 +359,7 @@ describe('TreeDoc answers as ValueDoc (decision 83)', () => {
         expect(tree.scan(text), text).toBe(true);
         const treeDoc = new TreeDoc(tree, tree.root);
         const valueDoc = new ValueDoc(parseJson(text) as Json);
-        for (const p of paths) {
-          const label = `${text} ${JSON.stringify(p)}`;
-          expect(treeDoc.get(p), `get ${label}`).toStrictEqual(valueDoc.get(p));
-          expect(treeDoc.str(p), `str ${label}`).toStrictEqual(valueDoc.str(p));
-          expect(treeDoc.terms(p), `terms ${label}`).toStrictEqual(valueDoc.terms(p));
-          expect(treeDoc.has(p), `has ${label}`).toBe(valueDoc.has(p));
-          expect(treeDoc.hasObject(p), `hasObject ${label}`).toBe(valueDoc.hasObject(p));
-          expect(treeDoc.subtree(p), `subtree ${label}`).toStrictEqual(valueDoc.subtree(p));
-        }
+        for (const p of paths) expectSameAnswers(treeDoc, valueDoc, p, `${text} ${JSON.stringify(p)}`);
         expect(treeDoc.first(...paths), text).toStrictEqual(valueDoc.first(...paths));
       }),
       { numRuns: 3000, seed: 8304 },

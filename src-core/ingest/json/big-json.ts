@@ -11,7 +11,8 @@ export function parseJson(text: string): unknown {
   return new ExactParser(text).parseAll();
 }
 
-function isDigit(c: number): boolean {
+/** Whether a character code is an ASCII digit. */
+export function isDigit(c: number): boolean {
   return c >= 0x30 && c <= 0x39;
 }
 

@@ -65,21 +65,13 @@ export function* jsonLines(
       yield { line: raw.line, offset, index };
       continue;
     }
+    const text = buf.toString('utf8', start, end);
     // The scan gives up past MAX_JSON_DEPTH itself, so a line it accepts needs no depth count
     // (a byte loop over every line longer than 1 KB: 6 % of the parse).
-    if (tree) {
-      const text = buf.toString('utf8', start, end);
-      if (tree.scan(text)) {
-        yield { line: raw.line, offset, index, tree: tree.ref() };
-        continue;
-      }
-      yield tooDeep(buf, start, end) ? { line: raw.line, offset, index, error: DEPTH_ERROR } : parsedRecord(text, raw.line, offset, index);
+    if (tree?.scan(text)) {
+      yield { line: raw.line, offset, index, tree: tree.ref() };
       continue;
     }
-    if (tooDeep(buf, start, end)) {
-      yield { line: raw.line, offset, index, error: DEPTH_ERROR };
-      continue;
-    }
-    yield parsedRecord(buf.toString('utf8', start, end), raw.line, offset, index);
+    yield tooDeep(buf, start, end) ? { line: raw.line, offset, index, error: DEPTH_ERROR } : parsedRecord(text, raw.line, offset, index);
   }
 }

@@ -18,7 +18,7 @@
 // or an exponent as String(Number(text)), integers as written (below 2^53 String(n) gives
 // the digits back, beyond it parseJson keeps a bigint, written as its digits), -0 as 0;
 // of duplicate keys the last wins, as in JSON.parse.
-import { MAX_JSON_DEPTH, parseJson } from './big-json.js';
+import { isDigit, MAX_JSON_DEPTH, parseJson } from './big-json.js';
 
 const FAIL = -1;
 
@@ -44,10 +44,6 @@ function grow(a: Int32Array<ArrayBuffer>, need: number): Int32Array<ArrayBuffer>
   const b = new Int32Array(Math.max(2 * a.length, need));
   b.set(a);
   return b;
-}
-
-function isDigit(c: number): boolean {
-  return c >= 0x30 && c <= 0x39;
 }
 
 function hexDigit(c: number): number {
