@@ -316,7 +316,8 @@ export function storeHost(db: Db, plan: HostPlan, clear: boolean): void {
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const insAlias = db.prepare('INSERT INTO proc_instance (proc_id, instance_id, host_id) VALUES (?, ?, ?)');
-  for (const v of plan.instances) insInstance.run(v);
+  // As arguments: an array is read element by element through V8's property lookup (decision 85).
+  for (const v of plan.instances) insInstance.run(...v);
   for (const [from, to] of plan.aliases) insAlias.run(from, to, hostId);
   storeHostCoverage(db, hostId, plan.coverage);
 }

@@ -32,7 +32,10 @@ class EventInsert {
     a.push(fileId, w[4], w[3], hostId, w[2]);
     for (let i = 0; i < fixed.length; i++) a.push(fixed[i]);
     for (let i = this.from; i < w.length; i++) a.push(w[i]);
-    this.stmt.run(a);
+    // Spread, not the array: better-sqlite3 reads an array's elements one by one through
+    // V8's generic property lookup, arguments directly (−10 % of the writer's instructions
+    // per event, decision 85).
+    this.stmt.run(...a);
   }
 }
 
