@@ -9,9 +9,13 @@ const IMPLIED_MEMO_MAX = 100_000;
 export class ImpliedMemo {
   private readonly seen = new Set<string>();
 
-  /** A flat copy: the host is a slice of a decoded chunk, which a key built from it would keep alive. */
+  /**
+   * A flat copy: the host is a slice of a decoded chunk, which a key built from it would
+   * keep alive. The host's length goes first, so no two pairs share a key whatever
+   * characters they hold.
+   */
   private static key(host: string, proc: string): string {
-    return (' ' + host + '\u0000' + proc).slice(1);
+    return (' ' + host.length + '\u0000' + host + proc).slice(1);
   }
 
   has(host: string, proc: string): boolean {

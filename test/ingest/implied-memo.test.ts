@@ -16,6 +16,14 @@ describe('ImpliedMemo', () => {
     expect(memo.has(host, `${2 + 2}|2024`)).toBe(true);
   });
 
+  it('tells host and key apart whatever characters they hold', () => {
+    const memo = new ImpliedMemo();
+    expect(memo.add('a\u0000b', 'c')).toBe(true);
+    expect(memo.has('a', 'b\u0000c')).toBe(false);
+    expect(memo.add('a', 'b\u0000c')).toBe(true);
+    expect(memo.has('a\u0000b', 'c')).toBe(true);
+  });
+
   it('forgets everything once it holds 100,000 processes, so memory stays bounded', () => {
     const memo = new ImpliedMemo();
     for (let i = 0; i < 100_000; i++) expect(memo.add(`h${i % 7}`, `p${i}`)).toBe(true);
