@@ -10,6 +10,13 @@ export function corpus(...parts: string[]): string {
   return path.join(CORPUS, ...parts);
 }
 
+/** Every file under a corpus folder, subfolders included, in directory order. */
+export function corpusFiles(...parts: string[]): string[] {
+  const walk = (dir: string): string[] =>
+    fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+  return walk(corpus(...parts));
+}
+
 /** Every line of a JSON-lines corpus file, parsed. */
 export function jsonLines(...parts: string[]): Array<Record<string, unknown>> {
   return fs

@@ -1,8 +1,6 @@
 // JSON texts of the same value in other forms, and the corpus JSON files: what the tests of
 // the JSON lines scan (decisions 54 and 83) feed it.
-import fs from 'node:fs';
-import path from 'node:path';
-import { corpus } from './corpus.js';
+import { corpusFiles } from './corpus.js';
 
 /** A JSON text of `v` (bigints as digits) with keys in the given order and optional spaces. */
 export function serialize(v: unknown, order: (keys: string[]) => string[] = (k) => k, space = ''): string {
@@ -17,7 +15,5 @@ export function serialize(v: unknown, order: (keys: string[]) => string[] = (k) 
 
 /** Every file under the corpus's `json/` folder (directory order, as each test read it before). */
 export function corpusJsonFiles(): string[] {
-  const walk = (dir: string): string[] =>
-    fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
-  return walk(corpus('json'));
+  return corpusFiles('json');
 }

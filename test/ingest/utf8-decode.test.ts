@@ -1,11 +1,10 @@
 // decodeUtf8 must give exactly what Buffer#toString('utf8') gives, on any bytes: its
 // Latin-1 fold (decision 86) is only a faster way to the same string.
 import fs from 'node:fs';
-import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeUtf8 } from '../../src-core/ingest/text/utf8-decode.js';
-import { CORPUS } from '../helpers/corpus.js';
+import { corpusFiles } from '../helpers/corpus.js';
 
 const hex = (s: string): Buffer => Buffer.from(s.replace(/\s+/g, ''), 'hex');
 const same = (b: Buffer, start = 0, end = b.length): void => {
@@ -50,15 +49,7 @@ describe('decodeUtf8', () => {
   });
 
   it('agrees on every corpus file, read in chunks cut anywhere', () => {
-    const files: string[] = [];
-    const walk = (dir: string): void => {
-      for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-        const p = path.join(dir, e.name);
-        if (e.isDirectory()) walk(p);
-        else if (fs.statSync(p).size < 8 << 20) files.push(p);
-      }
-    };
-    walk(CORPUS);
+    const files = corpusFiles().filter((f) => fs.statSync(f).size < 8 << 20);
     expect(files.length).toBeGreaterThan(20);
     let nonAscii = 0;
     for (const f of files) {
