@@ -1,12 +1,13 @@
 // Child process of run-bench.ts: the importing thread's own work per event, measured
 // alone over the first 64 MB of a fleet file (fileHead; real rows). The file is parsed and
 // mapped on this thread first into the batches a parse worker would post (timed too, best
-// of three: the parse side's own work per event); then, best of three, on one thread with nothing beside it and batch by batch as the
-// importing thread goes: taking a batch in (v8 deserialization and unpacking, what
-// receiving a worker's message costs), storing its records with the EventWriter
-// (process identities, dedupe keys, implied processes, every insert; one transaction
-// for the file), letting it go. No parsing, no waiting, no resolution. The one writer
-// can store at most 1e6 / (receive + store) events per second (decisions 75 and 78).
+// of three: the parse side's own work per event); then, best of three, on one thread
+// with nothing beside it and batch by batch as the importing thread goes: taking a batch
+// in (v8 deserialization and unpacking, what receiving a worker's message costs),
+// storing its records with the EventWriter (process identities, dedupe keys, implied
+// processes, every insert; one transaction for the file), letting it go. The writer's
+// part has no parsing, no waiting, no resolution. The one writer can store at most
+// 1e6 / (receive + store) events per second (decisions 75 and 78).
 //   node measure-writer.js FILE
 import fs from 'node:fs';
 import os from 'node:os';

@@ -12,9 +12,10 @@ import { readJsonRecords } from '../../src-core/ingest/json/json-records.js';
 import { bufferSource } from '../../src-core/ingest/text/byte-source.js';
 import { mapJsonRecord } from '../../src-core/ingest/mappers/json-record.js';
 import { recordKeyValue } from '../../src-core/store/wire.js';
+import { corpus } from '../helpers/corpus.js';
 import { corpusJsonFiles, serialize } from '../helpers/json-text.js';
 
-const CORPUS = path.resolve(__dirname, '../../../shared/corpus/json');
+const CORPUS = corpus('json');
 const TIME = '2024-01-02T03:04:05.1234567Z';
 
 /** The stored key as the previous version computed it: from the parsed value. */

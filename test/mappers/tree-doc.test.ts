@@ -17,9 +17,10 @@ import { jsonDialect, mapJsonRecord, mapJsonTree } from '../../src-core/ingest/m
 import { TreeDoc } from '../../src-core/ingest/mappers/tree-doc.js';
 import { RecordError, type MapResult } from '../../src-core/ingest/mappers/types.js';
 import { generateFleet } from '../bench/fleet.js';
+import { corpus } from '../helpers/corpus.js';
 import { corpusJsonFiles, serialize } from '../helpers/json-text.js';
 
-const CORPUS = path.resolve(__dirname, '../../../shared/corpus/json');
+const CORPUS = corpus('json');
 const ctx = { ref: 'line 1', localOffsetMinutes: 0 };
 
 type Json = Record<string, unknown>;
