@@ -264,7 +264,7 @@ function measureFloor(format: string, when = 'before its import'): { line: strin
 /**
  * The same floor measured on both cores at once (two children started together, their
  * figures averaged): what two cores doing only that reach here. On this machine a core
- * splits records 25–40 % slower while the other splits too (decision 89), which the
+ * splits Defender CSV 22–54 % slower while the other splits too (decision 89), which the
  * ceiling from one core alone does not see.
  */
 async function measureFloorBoth(format: string): Promise<{ line: string; ceiling: number } | null> {
