@@ -1,6 +1,5 @@
-// JSON texts of the same value in other forms, and the corpus JSON files: what the tests of
-// the JSON lines scan (decisions 54 and 83) feed it.
-import { corpusFiles } from './corpus.js';
+// JSON texts of the same value in other forms: what the tests of the JSON lines scan
+// (decisions 54 and 83) feed it, beside the corpus's JSON files (corpusFiles('json')).
 
 /** A JSON text of `v` (bigints as digits) with keys in the given order and optional spaces. */
 export function serialize(v: unknown, order: (keys: string[]) => string[] = (k) => k, space = ''): string {
@@ -11,9 +10,4 @@ export function serialize(v: unknown, order: (keys: string[]) => string[] = (k) 
     return `{${space}${order(Object.keys(o)).map((k) => `${JSON.stringify(k)}${space}:${space}${serialize(o[k], order, space)}`).join(`,${space}`)}${space}}`;
   }
   return JSON.stringify(v);
-}
-
-/** Every file under the corpus's `json/` folder (directory order, as each test read it before). */
-export function corpusJsonFiles(): string[] {
-  return corpusFiles('json');
 }

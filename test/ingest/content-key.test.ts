@@ -12,8 +12,8 @@ import { readJsonRecords } from '../../src-core/ingest/json/json-records.js';
 import { bufferSource } from '../../src-core/ingest/text/byte-source.js';
 import { mapJsonRecord } from '../../src-core/ingest/mappers/json-record.js';
 import { recordKeyValue } from '../../src-core/store/wire.js';
-import { corpus } from '../helpers/corpus.js';
-import { corpusJsonFiles, serialize } from '../helpers/json-text.js';
+import { corpus, corpusFiles } from '../helpers/corpus.js';
+import { serialize } from '../helpers/json-text.js';
 
 const CORPUS = corpus('json');
 const TIME = '2024-01-02T03:04:05.1234567Z';
@@ -31,7 +31,7 @@ function textKey(text: string): string | null {
 
 function corpusRecords(): Array<{ file: string; text: string; value: unknown; lines: boolean; fromLine: string | null }> {
   const out: Array<{ file: string; text: string; value: unknown; lines: boolean; fromLine: string | null }> = [];
-  for (const file of corpusJsonFiles()) {
+  for (const file of corpusFiles('json')) {
     const bytes = fs.readFileSync(file);
     const lines = readJsonRecords(bufferSource(bytes)).container === 'ndjson';
     // As the importer reads JSON lines: scanned, the key taken while the line is the latest.

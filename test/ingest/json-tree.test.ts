@@ -14,12 +14,13 @@ import { parseJson } from '../../src-core/ingest/json/big-json.js';
 import { canonicalJson } from '../../src-core/ingest/json/canonical.js';
 import { readJsonRecords } from '../../src-core/ingest/json/json-records.js';
 import { bufferSource } from '../../src-core/ingest/text/byte-source.js';
-import { corpusJsonFiles, serialize } from '../helpers/json-text.js';
+import { corpusFiles } from '../helpers/corpus.js';
+import { serialize } from '../helpers/json-text.js';
 
 
 function corpusValues(): unknown[] {
   const out: unknown[] = [];
-  for (const file of corpusJsonFiles()) {
+  for (const file of corpusFiles('json')) {
     for (const rec of readJsonRecords(bufferSource(fs.readFileSync(file)))) if (rec.error === undefined) out.push(rec.value);
   }
   return out;

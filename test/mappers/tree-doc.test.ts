@@ -17,8 +17,8 @@ import { jsonDialect, mapJsonRecord, mapJsonTree } from '../../src-core/ingest/m
 import { TreeDoc } from '../../src-core/ingest/mappers/tree-doc.js';
 import { RecordError, type MapResult } from '../../src-core/ingest/mappers/types.js';
 import { generateFleet } from '../bench/fleet.js';
-import { corpus } from '../helpers/corpus.js';
-import { corpusJsonFiles, serialize } from '../helpers/json-text.js';
+import { corpus, corpusFiles } from '../helpers/corpus.js';
+import { serialize } from '../helpers/json-text.js';
 
 const CORPUS = corpus('json');
 const ctx = { ref: 'line 1', localOffsetMinutes: 0 };
@@ -106,7 +106,7 @@ function expectSameMapping(tree: JsonTree, text: string, label: string, t: Tally
 
 function corpusRecords(): Array<{ file: string; value: unknown }> {
   const out: Array<{ file: string; value: unknown }> = [];
-  for (const file of corpusJsonFiles()) {
+  for (const file of corpusFiles('json')) {
     for (const rec of readJsonRecords(bufferSource(fs.readFileSync(file)))) {
       if (rec.error === undefined) out.push({ file: path.relative(CORPUS, file), value: rec.value });
     }
