@@ -12,6 +12,8 @@ const { db } = openCase(caseFile);
 const cpuStart = process.cpuUsage();
 const started = performance.now();
 let resolveStarted = 0;
+// Every thread's CPU when resolution began: resolution's own share of the import's CPU.
+let resolveCpuStart: NodeJS.CpuUsage | null = null;
 let peakRss = 0;
 let sampled = 0;
 const sample = () => {
@@ -23,12 +25,16 @@ const sample = () => {
 const summary = importFiles(db, files, {
   onProgress: (p) => {
     sample();
-    if (p.phase === 'resolving' && resolveStarted === 0) resolveStarted = performance.now();
+    if (p.phase === 'resolving' && resolveStarted === 0) {
+      resolveStarted = performance.now();
+      resolveCpuStart = process.cpuUsage();
+    }
   },
 });
 const ended = performance.now();
 // Every thread's CPU time (parse workers included): what two cores must share.
 const cpu = process.cpuUsage(cpuStart);
+const resolveCpu = resolveCpuStart ? process.cpuUsage(resolveCpuStart) : null;
 db.close();
 sampled = 0;
 sample();
@@ -40,6 +46,7 @@ process.stdout.write(JSON.stringify({
   readSeconds: (resolveStarted - started) / 1000,
   resolveSeconds: (ended - resolveStarted) / 1000,
   cpuSeconds: (cpu.user + cpu.system) / 1e6,
+  resolveCpuSeconds: resolveCpu ? (resolveCpu.user + resolveCpu.system) / 1e6 : 0,
   records,
   stored,
   failed: summary.files.reduce((n, f) => n + f.failed, 0),
