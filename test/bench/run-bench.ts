@@ -210,9 +210,10 @@ say(`Against the ceiling measured in this run (target ≥ 70 %): ${ratios.join('
 if (budgets.length) {
   say('');
   say('What 70 % of the ceiling leaves: two cores never idle may spend 2e6 / (0.7 × ceiling) µs of CPU per event, all threads together. Part of it is ' +
-    'spent before any mapping, by work every importer of these files does here: the floor\'s work as it runs on both cores at once, the SHA-256 ' +
-    'that spec 7.13\'s content key asks of each JSON document without an `_id` (over its line), resolution (this import\'s own, all threads, from the ' +
-    'moment it began), and taking the parsed records in on the one writer\'s thread (the writer alone\'s receive).');
+    'spent before any mapping: by what every importer of these files does here, the floor\'s work as it runs on both cores at once and the SHA-256 ' +
+    'that spec 7.13\'s content key asks of each JSON document without an `_id` (over its line); and by two things any importer needs in some form, ' +
+    'here as this design does them: resolution (building the hunt\'s process instances; this import\'s own CPU for it, all threads, from the moment ' +
+    'it began), and taking the parsed records in on the one writer\'s thread (the writer alone\'s receive).');
   say('');
   for (const b of budgets) say(`- ${b}`);
 }
